@@ -1,0 +1,667 @@
+#!/usr/bin/env bash
+# dotcat benchmark: dotcat against OpenBSD nc, ncat, socat and iperf3 on loopback.
+#
+#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo (default: all, in that order)
+#
+# Environment:
+#   RUNS=5           repetitions per measurement (medians are printed)
+#   ECHO_RUNS=1      repetitions per echo load point (each point already aggregates 5 s of round trips)
+#   ECHO_SECS=5      seconds per echo load point (after a 0.5 s warm-up)
+#   TIMEOUT=120      seconds any one transfer may take before it is killed and reported n/a
+#   BENCH_TMP=/tmp/dotcat-bench   where the 2 GiB test file is cached and logs go
+#   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the build)
+#   NO_BUILD=1       reuse bench/.out/* from an earlier run
+#
+# Only loopback (127.0.0.1) and socket paths in a fresh temp dir are ever used. Every wait loop is bounded by a
+# count, and every tool runs under `timeout`, so a tool that hangs or lacks a feature costs at most TIMEOUT seconds
+# and shows up as n/a. It prints one Markdown table per section and writes them all to bench/results/latest.md.
+# This is a benchmark, never part of the test suite.
+
+set -uo pipefail # no -e: a failing tool must become an n/a row, not end the run
+export LC_ALL=C  # '.' as decimal point in EPOCHREALTIME, printf and awk
+
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+BENCH=$ROOT/bench
+OUT=$BENCH/.out
+RESULTS=$BENCH/results
+WORK=${BENCH_TMP:-/tmp/dotcat-bench}
+RUNS=${RUNS:-5}
+ECHO_RUNS=${ECHO_RUNS:-1}
+ECHO_SECS=${ECHO_SECS:-5}
+TIMEOUT=${TIMEOUT:-120}
+DOTCAT=${DOTCAT_BIN:-$OUT/dotcat/dotcat}
+EMPTY=$OUT/empty/empty
+LOG=$WORK/tools.log # stderr of every tool run, for when a row says n/a
+BIG=$((2 * 1024 * 1024 * 1024))
+SMALL=$((256 * 1024 * 1024))
+BIGFILE=$WORK/data-2GiB.bin
+SMALLFILE=$WORK/data-256MiB.bin
+ALL_SECTIONS=(tcp startup memory unix udp echo)
+
+mkdir -p "$WORK" "$OUT" "$RESULTS"
+: >"$LOG"
+REPORT=""  # Markdown, one table per section, printed at the end
+BG=()      # PIDs of background jobs we started, killed on exit
+
+say() { printf '==> %s\n' "$*" >&2; }
+md() { REPORT+="$*"$'\n'; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Process helpers. We only ever signal PIDs we started (and their children, found by parent PID).
+
+descendants() { # PID: the PIDs of all its descendants, from one ps snapshot (a server may have 1,000 children)
+    ps -e -o pid=,ppid= | awk -v root="$1" '
+        { kids[$2] = kids[$2] " " $1 }
+        END { n = split(kids[root], q, " "); for (i = 1; i <= n; i++) { print q[i]; m = split(kids[q[i]], more, " "); for (j = 1; j <= m; j++) q[++n] = more[j] } }'
+}
+
+kill_tree() { # PID: TERM the process and its descendants
+    local -a pids
+    mapfile -t pids < <(descendants "$1")
+    kill -TERM "$1" "${pids[@]}" 2>/dev/null
+}
+
+cleanup() {
+    local pid
+    for pid in "${BG[@]}"; do kill_tree "$pid"; done
+    [[ -n ${HOLD_FD:-} ]] && exec {HOLD_FD}>&-
+    [[ -n ${SOCKDIR:-} ]] && rm -rf "$SOCKDIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# kill_wait PID: stop a background job and reap it (bounded: kill -KILL after 2 s).
+kill_wait() {
+    local pid=$1 i
+    kill_tree "$pid"
+    for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+# A free loopback port: bind port 0, read what the kernel picked, release it. A tiny race with other programs is
+# possible but harmless here (the listener would fail to bind and the row would say n/a).
+free_port() { # tcp|udp
+    local kind=${1:-tcp}
+    python3 -c 'import socket,sys
+s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM)
+s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$kind"
+}
+
+# wait_ready tcp|udp|unix ADDR PID: poll (at most 10 s) until the listener's socket shows up in ss; a fixed sleep
+# would be either too slow or flaky. Fails early if PID died (missing feature, bad option).
+wait_ready() {
+    local kind=$1 addr=$2 pid=$3 i filter
+    for ((i = 0; i < 200; i++)); do
+        case $kind in
+            tcp) filter=$(ss -Hltn "sport = :$addr" 2>/dev/null) ;;
+            udp) filter=$(ss -Hlun "sport = :$addr" 2>/dev/null) ;;
+            unix) filter=$(ss -Hxl "src = $addr" 2>/dev/null) ;;
+        esac
+        [[ -n $filter ]] && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# Statistics ------------------------------------------------------------------------------------------------------
+median() { # numbers... -> median, or n/a when there are none
+    printf '%s\n' "$@" | grep -E '^[0-9.eE+-]+$' | sort -g |
+        awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+}
+fmt() { # FORMAT NUMBER -> formatted, n/a passes through
+    [[ $2 == n/a || -z $2 ]] && { echo n/a; return; }
+    # shellcheck disable=SC2059 # the format is the caller's, by design
+    printf "$1" "$2"
+}
+ratio() { # A B -> A/B with 2 decimals and a ×, n/a if either is missing or B is 0
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a" || a=="" || b=="" || b+0==0) print "n/a"; else printf "%.2f×\n", a/b }'
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Setup: peers from Debian, dotcat and the empty app from source, the C helpers with gcc, the test files.
+
+ensure_peers() {
+    local -a missing=()
+    command -v nc.openbsd >/dev/null || missing+=(netcat-openbsd)
+    command -v ncat >/dev/null || missing+=(ncat)
+    command -v socat >/dev/null || missing+=(socat)
+    command -v iperf3 >/dev/null || missing+=(iperf3)
+    command -v hyperfine >/dev/null || missing+=(hyperfine)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+    command -v python3 >/dev/null || missing+=(python3)
+    command -v ss >/dev/null || missing+=(iproute2)
+    ((${#missing[@]})) || return 0
+    say "installing ${missing[*]} from Debian"
+    local sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    # DPkg::Lock::Timeout waits for an apt run already in progress instead of failing on the lock.
+    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q)
+    if ! "${apt[@]}" install "${missing[@]}" >>"$WORK/apt.log" 2>&1; then
+        "${apt[@]}" update >>"$WORK/apt.log" 2>&1
+        "${apt[@]}" install "${missing[@]}" >>"$WORK/apt.log" 2>&1 || say "apt-get install failed, see $WORK/apt.log"
+    fi
+}
+
+build_dotcat() {
+    if [[ -n ${DOTCAT_BIN:-} || -n ${NO_BUILD:-} ]]; then
+        [[ -x $DOTCAT ]] || say "no dotcat at $DOTCAT: dotcat rows will be n/a"
+        return
+    fi
+    say "publishing dotcat (Release) to bench/.out/dotcat"
+    if ! dotnet publish src/Dotcat -c Release -o "$OUT/dotcat" >"$WORK/build-dotcat.log" 2>&1; then
+        say "dotcat failed to build (see $WORK/build-dotcat.log): dotcat rows will be n/a"
+        rm -f "$DOTCAT"
+    fi
+}
+
+build_empty() {
+    [[ -n ${NO_BUILD:-} && -x $EMPTY ]] && return
+    say "publishing the empty console app to bench/.out/empty"
+    dotnet publish bench/empty -c Release -o "$OUT/empty" >"$WORK/build-empty.log" 2>&1 ||
+        say "the empty app failed to build (see $WORK/build-empty.log)"
+}
+
+build_helpers() {
+    local h
+    for h in "$@"; do
+        [[ -x $OUT/$h && $OUT/$h -nt $BENCH/$h.c ]] && continue
+        gcc -O2 -Wall -o "$OUT/$h" "$BENCH/$h.c" || say "gcc failed for bench/$h.c"
+    done
+}
+
+make_file() { # PATH BYTES: random data, generated once and cached (regenerated if the size is off)
+    local path=$1 bytes=$2
+    [[ -f $path && $(stat -c %s "$path") -eq $bytes ]] && return
+    say "generating $path ($((bytes / 1024 / 1024)) MiB from /dev/urandom)"
+    head -c "$bytes" /dev/urandom >"$path.tmp" && mv "$path.tmp" "$path"
+}
+
+have() { # TOOL: can this row run at all?
+    case $1 in
+        dotcat) [[ -x $DOTCAT ]] ;;
+        nc) command -v nc.openbsd >/dev/null ;;
+        ncat) command -v ncat >/dev/null ;;
+        socat*) command -v socat >/dev/null ;;
+        iperf3) command -v iperf3 >/dev/null ;;
+        ceiling) [[ -x $OUT/echoserver ]] ;;
+        *) return 1 ;;
+    esac
+}
+
+label() { # row names as they appear in the tables
+    case $1 in
+        nc) echo "nc.openbsd" ;;
+        socat-b256k) echo "socat -b 262144" ;;
+        ceiling) echo "C epoll echo server (ceiling)" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stream transfers (tcp, unix, memory). The listener writes to /dev/null, the client reads the file.
+
+# stream_cmds TOOL tcp PORT | TOOL unix PATH: sets L (listener argv) and C (client argv).
+# Ending: every client half-closes at stdin EOF and every listener exits when its peer is done. OpenBSD nc needs
+# -N on the client for that (it does not send FIN at EOF by default, and would wait forever).
+stream_cmds() {
+    local tool=$1 kind=$2 a=$3
+    local -a sb=()
+    [[ $tool == socat-b256k ]] && sb=(-b 262144)
+    case $tool:$kind in
+        dotcat:tcp) L=("$DOTCAT" -l 127.0.0.1 "$a") C=("$DOTCAT" 127.0.0.1 "$a") ;;
+        dotcat:unix) L=("$DOTCAT" -l -U "$a") C=("$DOTCAT" -U "$a") ;;
+        nc:tcp) L=(nc.openbsd -l 127.0.0.1 "$a") C=(nc.openbsd -N 127.0.0.1 "$a") ;;
+        nc:unix) L=(nc.openbsd -l -U "$a") C=(nc.openbsd -N -U "$a") ;;
+        ncat:tcp) L=(ncat -l 127.0.0.1 "$a") C=(ncat 127.0.0.1 "$a") ;;
+        ncat:unix) L=(ncat -l -U "$a") C=(ncat -U "$a") ;;
+        socat*:tcp)
+            L=(socat "${sb[@]}" -u "TCP-LISTEN:$a,bind=127.0.0.1,reuseaddr" STDOUT)
+            C=(socat "${sb[@]}" -u STDIN "TCP:127.0.0.1:$a") ;;
+        socat*:unix)
+            L=(socat "${sb[@]}" -u "UNIX-LISTEN:$a" STDOUT)
+            C=(socat "${sb[@]}" -u STDIN "UNIX-CONNECT:$a") ;;
+        *) return 1 ;;
+    esac
+}
+
+# new_addr tcp|unix: a fresh port, or a fresh socket path in SOCKDIR.
+new_addr() {
+    if [[ $1 == unix ]]; then
+        mktemp -u "$SOCKDIR/sXXXXXXXX" # unique per run: ncat and socat refuse a leftover socket file
+    else
+        free_port tcp
+    fi
+}
+
+# transfer KIND ADDR FILE [COUNTFILE|RSSFILE MODE]: one transfer with L and C already set. Prints the seconds from
+# client start until both client and listener have exited. The listener's stdin is the never-ending HOLD_FD, not
+# /dev/null: a listener at stdin EOF half-closes toward its client, and a client that quits on the peer's FIN
+# (dotcat, ncat >= 7.96) could then stop before it has sent everything; every listener here still ends when its
+# client closes. MODE "count" pipes the listener through wc -c into
+# COUNTFILE (the warm-up run verifies every byte arrived); MODE "rss" runs it under GNU time -f %M into RSSFILE.
+transfer() {
+    local kind=$1 addr=$2 file=$3 extra=${4:-} mode=${5:-} lpid t0 t1 crc lrc
+    case $mode in
+        count) (timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" 2>>"$LOG" | wc -c >"$extra") & ;;
+        rss) timeout -k 2 "$TIMEOUT" /usr/bin/time -f %M -o "$extra" "${L[@]}" <&"$HOLD_FD" >/dev/null 2>>"$LOG" & ;;
+        *) timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >/dev/null 2>>"$LOG" & ;;
+    esac
+    lpid=$!
+    BG+=("$lpid")
+    if ! wait_ready "$kind" "$addr" "$lpid"; then
+        echo "listener not ready: ${L[*]}" >>"$LOG"
+        kill_wait "$lpid"
+        return 1
+    fi
+    t0=$EPOCHREALTIME
+    timeout -k 2 "$TIMEOUT" "${C[@]}" <"$file" >/dev/null 2>>"$LOG"
+    crc=$?
+    wait "$lpid"
+    lrc=$?
+    t1=$EPOCHREALTIME
+    if ((crc != 0 || lrc != 0)); then
+        echo "transfer failed (client rc=$crc, listener rc=$lrc): ${C[*]}" >>"$LOG"
+        return 1
+    fi
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
+}
+
+# stream_bench TOOL KIND FILE BYTES: a verified warm-up, then RUNS timed runs; prints the median GiB/s or n/a.
+stream_bench() {
+    local tool=$1 kind=$2 file=$3 bytes=$4 addr secs got i
+    local -a rates=()
+    have "$tool" || { echo n/a; return; }
+    addr=$(new_addr "$kind")
+    stream_cmds "$tool" "$kind" "$addr"
+    if ! transfer "$kind" "$addr" "$file" "$WORK/count" count >/dev/null; then
+        say "  $(label "$tool"): warm-up failed (see $LOG)"
+        echo n/a
+        return
+    fi
+    got=$(tr -d ' ' <"$WORK/count")
+    if [[ $got != "$bytes" ]]; then
+        say "  $(label "$tool"): listener received $got of $bytes bytes"
+        echo n/a
+        return
+    fi
+    for ((i = 0; i < RUNS; i++)); do
+        addr=$(new_addr "$kind")
+        stream_cmds "$tool" "$kind" "$addr"
+        secs=$(transfer "$kind" "$addr" "$file") || { say "  $(label "$tool"): run $((i + 1)) failed"; break; }
+        rates+=("$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.4f\n", b / s / 1073741824 }')")
+    done
+    say "  $(label "$tool"): ${rates[*]:-none} GiB/s"
+    median "${rates[@]}"
+}
+
+# iperf3 single stream: the kernel's loopback ceiling. We use its own receiver-side figure.
+iperf_bench() {
+    local i port lpid
+    local -a rates=()
+    have iperf3 || { echo n/a; return; }
+    for ((i = 0; i < RUNS; i++)); do
+        port=$(free_port tcp)
+        timeout -k 2 "$TIMEOUT" iperf3 -s -1 -p "$port" >/dev/null 2>>"$LOG" &
+        lpid=$!
+        BG+=("$lpid")
+        wait_ready tcp "$port" "$lpid" || { kill_wait "$lpid"; continue; }
+        timeout -k 2 "$TIMEOUT" iperf3 -c 127.0.0.1 -p "$port" -n 2G -J >"$WORK/iperf.json" 2>>"$LOG"
+        wait "$lpid"
+        rates+=("$(python3 -c 'import json,sys
+print("%.4f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 8 / 2**30))' \
+            "$WORK/iperf.json" 2>>"$LOG")")
+    done
+    say "  iperf3: ${rates[*]:-none} GiB/s"
+    median "${rates[@]}"
+}
+
+# 1. TCP bulk throughput ---------------------------------------------------------------------------------------
+section_tcp() {
+    say "tcp: 2 GiB over 127.0.0.1, $RUNS runs each"
+    make_file "$BIGFILE" "$BIG"
+    cat "$BIGFILE" >/dev/null # into the page cache, so the first tool does not pay for the disk
+    local tool r nc ip
+    local -A rate=()
+    for tool in dotcat nc ncat socat socat-b256k; do
+        rate[$tool]=$(stream_bench "$tool" tcp "$BIGFILE" "$BIG")
+    done
+    rate[iperf3]=$(iperf_bench)
+    nc=${rate[nc]} ip=${rate[iperf3]}
+    md "### TCP bulk throughput (2 GiB, 127.0.0.1, median of $RUNS)"
+    md ""
+    md "| tool | GiB/s | vs nc.openbsd | vs iperf3 |"
+    md "|---|---:|---:|---:|"
+    for tool in dotcat nc ncat socat socat-b256k iperf3; do
+        r=${rate[$tool]}
+        md "| $(label "$tool") | $(fmt %.2f "$r") | $(ratio "$r" "$nc") | $(ratio "$r" "$ip") |"
+    done
+    md ""
+    md "dotcat/nc = $(ratio "${rate[dotcat]}" "$nc"), dotcat/iperf3 = $(ratio "${rate[dotcat]}" "$ip"). Time runs from client start until both client and listener have exited; iperf3 is its own receiver-side figure (single stream)."
+    md ""
+}
+
+# 2. Start-up time ----------------------------------------------------------------------------------------------
+section_startup() {
+    say "startup: hyperfine dotcat --version vs an empty .NET console app"
+    local json=$WORK/hyperfine.json d e
+    local -a hf=(hyperfine --warmup 3 --runs 30 --export-json "$json" --style basic)
+    # -N (no intermediate shell) needs hyperfine >= 1.13; without it the shell's own start-up is subtracted.
+    hyperfine --help 2>/dev/null | grep -qE '^ +-N\b' && hf+=(-N)
+    md "### Start-up time (hyperfine, 3 warm-up + 30 runs)"
+    md ""
+    md "| program | median ms | mean ± σ ms | vs empty app |"
+    md "|---|---:|---:|---:|"
+    if [[ -x $DOTCAT && -x $EMPTY ]] && timeout 300 "${hf[@]}" -n dotcat "$DOTCAT --version" -n empty "$EMPTY" >&2; then
+        read -r d e < <(python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["results"]
+print(" ".join("%.2f,%.2f,%.2f" % (x["median"]*1e3, x["mean"]*1e3, x["stddev"]*1e3) for x in r))' "$json")
+        IFS=, read -r dm dmean dsd <<<"$d"
+        IFS=, read -r em emean esd <<<"$e"
+        md "| dotcat --version | $dm | $dmean ± $dsd | $(ratio "$dm" "$em") |"
+        md "| empty console app | $em | $emean ± $esd | 1.00× |"
+    else
+        say "  startup: n/a (dotcat or the empty app missing, or hyperfine failed)"
+        md "| dotcat --version | n/a | n/a | n/a |"
+        md "| empty console app | n/a | n/a | n/a |"
+    fi
+    md ""
+}
+
+# 3. Listener memory ---------------------------------------------------------------------------------------------
+# Peak RSS of the listener (GNU time %M) while it receives a file. The client is the same for every listener
+# (OpenBSD nc -N), so only the listener differs.
+memory_bench() { # TOOL FILE BYTES -> median peak RSS in MiB
+    local tool=$1 file=$2 i port kib
+    local -a m=()
+    if ! have "$tool" || ! have nc; then echo n/a; return; fi
+    for ((i = 0; i < RUNS; i++)); do
+        port=$(free_port tcp)
+        stream_cmds "$tool" tcp "$port"
+        C=(nc.openbsd -N 127.0.0.1 "$port")
+        transfer tcp "$port" "$file" "$WORK/rss" rss >/dev/null || { say "  $(label "$tool"): run failed"; break; }
+        kib=$(tail -n 1 "$WORK/rss")
+        m+=("$(awk -v k="$kib" 'BEGIN { printf "%.1f\n", k / 1024 }')")
+    done
+    median "${m[@]}"
+}
+
+section_memory() {
+    say "memory: listener peak RSS receiving 256 MiB and 2 GiB, $RUNS runs each"
+    make_file "$BIGFILE" "$BIG"
+    make_file "$SMALLFILE" "$SMALL"
+    local tool s b nc2
+    local -A small=() big=()
+    for tool in dotcat nc ncat socat; do
+        small[$tool]=$(memory_bench "$tool" "$SMALLFILE")
+        big[$tool]=$(memory_bench "$tool" "$BIGFILE")
+        say "  $(label "$tool"): ${small[$tool]} / ${big[$tool]} MiB"
+    done
+    nc2=${big[nc]}
+    md "### Listener peak RSS (GNU time %M, median of $RUNS)"
+    md ""
+    md "| listener | 256 MiB received: MiB | 2 GiB received: MiB | vs nc.openbsd (2 GiB) |"
+    md "|---|---:|---:|---:|"
+    for tool in dotcat nc ncat socat; do
+        s=${small[$tool]} b=${big[$tool]}
+        md "| $(label "$tool") | $(fmt %.1f "$s") | $(fmt %.1f "$b") | $(ratio "$b" "$nc2") |"
+    done
+    md ""
+}
+
+# 4. Unix stream throughput ---------------------------------------------------------------------------------------
+section_unix() {
+    say "unix: 2 GiB over a Unix stream socket, $RUNS runs each"
+    make_file "$BIGFILE" "$BIG"
+    SOCKDIR=$(mktemp -d /tmp/dotcat-bench-sock.XXXXXX)
+    local tool r nc
+    local -A rate=()
+    for tool in dotcat nc ncat socat socat-b256k; do
+        rate[$tool]=$(stream_bench "$tool" unix "$BIGFILE" "$BIG")
+    done
+    rm -rf "$SOCKDIR"
+    SOCKDIR=""
+    nc=${rate[nc]}
+    md "### Unix stream throughput (2 GiB, median of $RUNS)"
+    md ""
+    md "| tool | GiB/s | vs nc.openbsd |"
+    md "|---|---:|---:|"
+    for tool in dotcat nc ncat socat socat-b256k; do
+        r=${rate[$tool]}
+        md "| $(label "$tool") | $(fmt %.2f "$r") | $(ratio "$r" "$nc") |"
+    done
+    md ""
+}
+
+# 5. UDP datagram delivery ---------------------------------------------------------------------------------------
+UDP_COUNT=200000
+UDP_SIZE=1024
+
+udp_listen_cmd() { # TOOL PORT -> L
+    case $1 in
+        dotcat) L=("$DOTCAT" -lu 127.0.0.1 "$2") ;;
+        nc) L=(nc.openbsd -lu 127.0.0.1 "$2") ;;
+        ncat) L=(ncat -lu 127.0.0.1 "$2") ;;
+        socat) L=(socat -u "UDP-RECV:$2,bind=127.0.0.1" STDOUT) ;;
+        *) return 1 ;;
+    esac
+}
+
+# udp_run TOOL: one run; prints "delivered_datagrams datagrams_per_second sender_pps" or fails.
+# The listener's stdin is HOLD_FD, which never reaches EOF: ncat 7.93 ends a UDP listener at stdin EOF (nmap#2685)
+# and we want every listener to keep receiving until we stop it.
+udp_run() {
+    local tool=$1 port lpid out=$WORK/udp.out sent t0 size prev=-1 t_last i stable=0
+    port=$(free_port udp)
+    udp_listen_cmd "$tool" "$port"
+    : >"$out"
+    timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >"$out" 2>>"$LOG" &
+    lpid=$!
+    BG+=("$lpid")
+    wait_ready udp "$port" "$lpid" || { kill_wait "$lpid"; return 1; }
+    t0=$EPOCHREALTIME
+    t_last=$t0
+    sent=$("$OUT/udpsend" 127.0.0.1 "$port" "$UDP_COUNT" "$UDP_SIZE" 30 2>>"$LOG") || { kill_wait "$lpid"; return 1; }
+    # Drain: the listener may still be writing what the kernel queued; stop after 1 s without growth (max 15 s).
+    for ((i = 0; i < 750 && stable < 50; i++)); do
+        size=$(stat -c %s "$out")
+        if ((size != prev)); then prev=$size t_last=$EPOCHREALTIME stable=0; else ((stable++)); fi
+        kill -0 "$lpid" 2>/dev/null || break
+        sleep 0.02
+    done
+    kill_wait "$lpid"
+    size=$(stat -c %s "$out")
+    # Datagrams per second: delivered over the time from the first send until output stopped growing.
+    awk -v b="$size" -v s="$UDP_SIZE" -v a="$t0" -v z="$t_last" -v snd="$sent" 'BEGIN {
+        d = int(b / s); t = z - a; if (t < 0.001) t = 0.001
+        split(snd, f, /[= ]/); printf "%d %.0f %s\n", d, d / t, f[6] }'
+}
+
+section_udp() {
+    say "udp: $UDP_COUNT datagrams of $UDP_SIZE bytes from one unpaced sender, $RUNS runs each"
+    build_helpers udpsend
+    local tool i d r p nc
+    local -A dlv=() rate=() spps=()
+    for tool in dotcat nc ncat socat; do
+        local -a ds=() rs=() ps=()
+        if have "$tool" && [[ -x $OUT/udpsend ]]; then
+            for ((i = 0; i < RUNS; i++)); do
+                read -r d r p < <(udp_run "$tool") || { say "  $(label "$tool"): run failed"; break; }
+                [[ -n ${d:-} ]] || break
+                ds+=("$d") rs+=("$r") ps+=("$p")
+            done
+        fi
+        dlv[$tool]=$(median "${ds[@]}") rate[$tool]=$(median "${rs[@]}") spps[$tool]=$(median "${ps[@]}")
+        say "  $(label "$tool"): delivered ${ds[*]:-none}"
+    done
+    nc=${rate[nc]}
+    md "### UDP delivery ($UDP_COUNT × $UDP_SIZE B datagrams, one unpaced sender, median of $RUNS)"
+    md ""
+    md "| listener | delivered | delivery % | datagrams/s delivered | vs nc.openbsd | sender datagrams/s |"
+    md "|---|---:|---:|---:|---:|---:|"
+    for tool in dotcat nc ncat socat; do
+        d=${dlv[$tool]}
+        md "| $(label "$tool") | $(fmt %.0f "$d") | $(awk -v d="$d" -v n="$UDP_COUNT" 'BEGIN { if (d=="n/a") print "n/a"; else printf "%.1f\n", 100*d/n }') | $(fmt %.0f "${rate[$tool]}") | $(ratio "${rate[$tool]}" "$nc") | $(fmt %.0f "${spps[$tool]}") |"
+    done
+    md ""
+    md "Loopback UDP drops silently when the listener's receive buffer is full, so delivery % measures how fast the listener drains it while the sender competes for the same 2 cores."
+    md ""
+}
+
+# 6. Echo round trips and idle-connection memory ------------------------------------------------------------------
+# -m / backlog: dotcat and ncat serve at most 100 clients at once by default, and socat's listen backlog is 5;
+# both are raised so the 200-connection point and the 1,000 idle connections measure the server, not its limit.
+echo_server_cmd() { # TOOL PORT -> L
+    case $1 in
+        ceiling) L=("$OUT/echoserver" "$2" 600) ;;
+        dotcat) L=("$DOTCAT" -lk 127.0.0.1 "$2" --respond echo -m 2000) ;;
+        ncat) L=(ncat -lk 127.0.0.1 "$2" -m 2000 --exec /bin/cat) ;;
+        socat) L=(socat "TCP-LISTEN:$2,bind=127.0.0.1,reuseaddr,fork,backlog=1024" PIPE) ;;
+        *) return 1 ;;
+    esac
+}
+
+start_server() { # TOOL -> sets SPORT and SPID (the timeout wrapper's PID)
+    SPORT=$(free_port tcp)
+    echo_server_cmd "$1" "$SPORT"
+    timeout -k 2 900 "${L[@]}" </dev/null >/dev/null 2>>"$LOG" &
+    SPID=$!
+    BG+=("$SPID")
+    wait_ready tcp "$SPORT" "$SPID"
+}
+
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+tree_rss_kib() { # PID: RSS in KiB of the process and all its descendants (shared pages counted in each)
+    ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
+        { kids[$2] = kids[$2] " " $1; rss[$1] = $3 }
+        END { q[1] = root; n = 1; sum = 0
+              for (i = 1; i <= n; i++) { sum += rss[q[i]]; m = split(kids[q[i]], more, " "); for (j = 1; j <= m; j++) q[++n] = more[j] }
+              print sum }'
+}
+
+# idle_mem TOOL: prints "before_kib after_kib after_tree_kib held" for 1,000 idle connections.
+idle_mem() {
+    local tool=$1 srv before after tree held="" lpid i
+    start_server "$tool" || { kill_wait "$SPID"; return 1; }
+    srv=$(pgrep -P "$SPID" | head -n 1) # the server itself, under timeout
+    # Warm up first (in .NET the first connections JIT the accept and echo paths), then measure the baseline.
+    "$OUT/echoload" 127.0.0.1 "$SPORT" 10 0.5 >/dev/null 2>>"$LOG"
+    sleep 1
+    before=$(rss_kib "$srv")
+    timeout -k 2 120 "$OUT/echoload" -i 127.0.0.1 "$SPORT" 1000 60 >"$WORK/idle.out" 2>>"$LOG" &
+    lpid=$!
+    BG+=("$lpid")
+    for ((i = 0; i < 600; i++)); do # at most 60 s for 1,000 connects and round trips
+        held=$(awk '/^held/ { print $2 }' "$WORK/idle.out")
+        [[ -n $held ]] && break
+        kill -0 "$lpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep 0.5
+    after=$(rss_kib "$srv")
+    tree=$(tree_rss_kib "$srv")
+    kill_wait "$lpid"
+    kill_wait "$SPID"
+    [[ -n $before && -n $after && -n $held ]] || return 1
+    echo "$before $after $tree $held"
+}
+
+section_echo() {
+    say "echo: round trips with 1, 50, 200 connections, ${ECHO_SECS}s per point; idle memory with 1,000 connections"
+    build_helpers echoload echoserver
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null # 1,000 connections (and ncat's pipes to 1,000 cats) need the fds
+    local tool c run line rps p50 p99 errs ceil
+    local -A R=() P50=() P99=() ERR=()
+    md "### Echo round trips (64-byte messages, ${ECHO_SECS} s per point after 0.5 s warm-up, median of $ECHO_RUNS)"
+    md ""
+    md "| server | connections | round trips/s | p50 µs | p99 µs | vs ceiling |"
+    md "|---|---:|---:|---:|---:|---:|"
+    for tool in ceiling dotcat ncat socat; do
+        for c in 1 50 200; do R[$tool:$c]=n/a P50[$tool:$c]=n/a P99[$tool:$c]=n/a ERR[$tool:$c]=""; done
+        { have "$tool" && [[ -x $OUT/echoload ]]; } || continue
+        if ! start_server "$tool"; then
+            say "  $(label "$tool"): server did not start"
+            kill_wait "$SPID"
+            continue
+        fi
+        for c in 1 50 200; do
+            local -a rs=() a50=() a99=()
+            for ((run = 0; run < ECHO_RUNS; run++)); do
+                line=$(timeout -k 2 $((ECHO_SECS + 30)) "$OUT/echoload" 127.0.0.1 "$SPORT" "$c" "$ECHO_SECS" 2>>"$LOG") || true
+                [[ $line == conns=* ]] || continue
+                rps=${line#*rps=} rps=${rps%% *}
+                p50=${line#*p50_us=} p50=${p50%% *}
+                p99=${line#*p99_us=} p99=${p99%% *}
+                errs=${line#*errors=}
+                ((errs > 0)) && ERR[$tool:$c]=" ($errs conns failed)"
+                [[ $line == *" rt=0 "* ]] && continue
+                rs+=("$rps") a50+=("$p50") a99+=("$p99")
+            done
+            R[$tool:$c]=$(median "${rs[@]}") P50[$tool:$c]=$(median "${a50[@]}") P99[$tool:$c]=$(median "${a99[@]}")
+            say "  $(label "$tool") x$c: ${R[$tool:$c]} rt/s, p50 ${P50[$tool:$c]} µs, p99 ${P99[$tool:$c]} µs${ERR[$tool:$c]}"
+        done
+        kill_wait "$SPID"
+    done
+    for tool in ceiling dotcat ncat socat; do
+        for c in 1 50 200; do
+            ceil=${R[ceiling:$c]}
+            md "| $(label "$tool") | $c | $(fmt %.0f "${R[$tool:$c]}")${ERR[$tool:$c]} | ${P50[$tool:$c]} | ${P99[$tool:$c]} | $(ratio "${R[$tool:$c]}" "$ceil") |"
+        done
+    done
+    md ""
+
+    md "### Listener memory with 1,000 idle connections (VmRSS)"
+    md ""
+    md "| listener | RSS before, MiB | RSS with 1,000, MiB | KiB per connection | incl. child processes, KiB per connection |"
+    md "|---|---:|---:|---:|---:|"
+    local b a t h
+    for tool in dotcat ncat socat; do
+        if have "$tool" && [[ -x $OUT/echoload ]] && read -r b a t h < <(idle_mem "$tool") && [[ -n ${h:-} ]]; then
+            say "  $(label "$tool"): ${b} -> ${a} KiB (tree ${t} KiB), $h connections held"
+            md "| $(label "$tool") | $(awk -v k="$b" 'BEGIN{printf "%.1f", k/1024}') | $(awk -v k="$a" 'BEGIN{printf "%.1f", k/1024}') | $(awk -v a="$a" -v b="$b" -v h="$h" 'BEGIN{ if (h>0) printf "%.1f", (a-b)/h; else print "n/a" }')$( ((h < 1000)) && echo " (only $h held)") | $(awk -v a="$t" -v b="$b" -v h="$h" 'BEGIN{ if (h>0) printf "%.1f", (a-b)/h; else print "n/a" }') |"
+        else
+            say "  $(label "$tool"): idle memory n/a"
+            md "| $(label "$tool") | n/a | n/a | n/a | n/a |"
+        fi
+        b="" a="" t="" h=""
+    done
+    md ""
+    md "ncat --exec and socat fork run a process per connection (cat, socat); the last column adds their RSS."
+    md ""
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+main() {
+    local -a sections=("$@")
+    ((${#sections[@]})) || sections=("${ALL_SECTIONS[@]}")
+    local s ok
+    for s in "${sections[@]}"; do
+        ok=""
+        for a in "${ALL_SECTIONS[@]}"; do [[ $s == "$a" ]] && ok=1; done
+        [[ -n $ok ]] || { echo "usage: bench/run.sh [${ALL_SECTIONS[*]}]..." >&2; exit 2; }
+    done
+    local start=$EPOCHREALTIME
+    ensure_peers
+    build_dotcat
+    [[ " ${sections[*]} " == *" startup "* ]] && build_empty
+    say "tool stderr goes to $LOG"
+    # A FIFO opened read-write never reaches EOF and never fills (nobody writes): the stdin for listeners that must
+    # not see EOF on stdin (see transfer and udp_run). Opened once; closed by cleanup.
+    [[ -p $WORK/hold.fifo ]] || mkfifo "$WORK/hold.fifo"
+    exec {HOLD_FD}<>"$WORK/hold.fifo"
+    for s in "${sections[@]}"; do "section_$s"; done
+
+    local header
+    header="## dotcat benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r)"
+    REPORT="$header"$'\n\n'"$REPORT"
+    REPORT+="Full run took $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s (sections: ${sections[*]}; RUNS=$RUNS)."$'\n'
+    printf '\n%s' "$REPORT"
+    printf '%s' "$REPORT" >"$RESULTS/latest.md"
+    say "written to bench/results/latest.md"
+}
+
+main "$@"

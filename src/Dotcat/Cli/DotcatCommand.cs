@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Dotcat.Diagnostics;
+using Dotcat.Text;
+using Dotcat.Transports;
+
+namespace Dotcat.Cli;
+
+/// <summary>
+/// The command line's symbols: every option of SPEC section 2 that dotcat implements, with its help text.
+/// Parsing and checking values that stand alone happens here; rules between options live in <see cref="OptionsBinder"/>.
+/// </summary>
+internal sealed class DotcatCommand
+{
+    private const string Summary = """
+        dotcat - a cross-platform netcat
+
+          dotcat [options] HOST PORT          connect
+          dotcat [options] -l [HOST] PORT     listen (also: -l -p PORT)
+          dotcat connect|listen [options] ... the same, spelled out
+
+        TIME is seconds (1.5) or a number with a unit: 500ms, 2s, 1m, 1h.
+        """;
+
+    public Option<bool> IPv4 { get; } = Flag("-4", "IPv4 only");
+    public Option<bool> IPv6 { get; } = Flag("-6", "IPv6 only");
+    public Option<bool> Listen { get; } = Flag("--listen", "Listen instead of connecting", "-l");
+    public Option<bool> KeepOpen { get; } = Flag("--keep-open", "Listen: serve clients concurrently and keep listening", "-k");
+
+    public Option<int> MaxConnections { get; } = new("--max-conns", "-m")
+    {
+        Description = "Most clients served at once (default 100)",
+        HelpName = "N",
+        DefaultValueFactory = _ => 100,
+        CustomParser = r => ParseWith<int>(r, "--max-conns", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : null) ?? 0,
+    };
+
+    public Option<string?> Source { get; } = new("--source", "-s")
+    {
+        Description = "Local address to bind before connecting",
+        HelpName = "ADDR",
+    };
+
+    public Option<int?> SourcePort { get; } = new("--source-port", "-p")
+    {
+        Description = "Local port to bind before connecting; with -l, the port to listen on",
+        HelpName = "PORT",
+        CustomParser = r => ParseWith<int>(r, "port", s => Endpoints.TryParsePort(s, out int p) ? p : null),
+    };
+
+    public Option<TimeSpan?> Wait { get; } = TimeOption("--wait", "Connect timeout", "-w");
+    public Option<TimeSpan?> IdleTimeout { get; } = TimeOption("--idle-timeout", "End a session (exit 1) after TIME with no data either way", "-i");
+
+    public Option<TimeSpan?> Quit { get; } = new("-q")
+    {
+        Description = "After EOF on stdin, quit once nothing has arrived for TIME (0 at once, -1 never)",
+        HelpName = "TIME",
+        CustomParser = r => ParseWith<TimeSpan>(r, "-q", s => s is "-1" ? Timeout.InfiniteTimeSpan : TimeValue.TryParse(s, out TimeSpan t) ? t : null),
+    };
+
+    public Option<bool> NoShutdown { get; } = Flag("--no-shutdown", "Do not half-close the socket at EOF on stdin");
+
+    /// <summary>OpenBSD nc's -N (shutdown at EOF) is dotcat's default; accepted so nc command lines work unchanged.</summary>
+    public Option<bool> ShutdownAtEof { get; } = new("-N") { Hidden = true };
+
+    public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (rebind through TIME_WAIT)");
+    public Option<bool> ReusePort { get; } = Flag("--reuseport", "Listen: SO_REUSEPORT, several listeners share one port");
+    public Option<bool> NoDns { get; } = Flag("--nodns", "Numeric addresses only, no name resolution", "-n");
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Diagnostics on stderr; repeat for more (-vv)",
+        Arity = ArgumentArity.Zero,
+    };
+
+    public Option<ColorMode> Color { get; } = new("--color")
+    {
+        Description = "Colour stderr diagnostics: auto, always, never",
+        HelpName = "WHEN",
+        DefaultValueFactory = _ => ColorMode.Auto,
+    };
+
+    public Argument<string[]> Endpoint { get; } = new("endpoint")
+    {
+        Description = "HOST PORT to connect to; [HOST] PORT to listen on",
+        HelpName = "host port",
+        Arity = new ArgumentArity(0, 2),
+    };
+
+    public RootCommand Root { get; }
+
+    public DotcatCommand()
+    {
+        Color.AcceptOnlyFromAmong("auto", "always", "never");
+        Endpoint.Validators.Add(r =>
+        {
+            // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is.
+            foreach (Token token in r.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                    r.AddError($"unknown option '{token.Value}'");
+            }
+        });
+
+        Root = new RootCommand(Summary)
+        {
+            Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
+            Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,
+            Endpoint,
+        };
+        // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
+        Root.HelpName = "dotcat";
+    }
+
+    /// <summary>The command tree alone, for help and completion generation.</summary>
+    public static RootCommand Create() => new DotcatCommand().Root;
+
+    /// <summary>Parses with response files off: <c>@name</c> is an abstract Unix socket, not a file of arguments.</summary>
+    public ParseResult Parse(IReadOnlyList<string> args) =>
+        Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+    private static Option<bool> Flag(string name, string description, params string[] aliases) =>
+        new(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static Option<TimeSpan?> TimeOption(string name, string description, string alias) => new(name, alias)
+    {
+        Description = description,
+        HelpName = "TIME",
+        CustomParser = r => ParseWith<TimeSpan>(r, name, s => TimeValue.TryParse(s, out TimeSpan t) ? t : null),
+    };
+
+    /// <summary>One token through <paramref name="parse"/>; null from it becomes "invalid port 'X'" or "invalid value 'X' for NAME".</summary>
+    private static T? ParseWith<T>(ArgumentResult result, string name, Func<string, T?> parse)
+        where T : struct
+    {
+        string raw = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        T? value = parse(raw);
+        if (value is null)
+            result.AddError(name is "port" ? $"invalid port '{raw}'" : $"invalid value '{raw}' for {name}");
+        return value;
+    }
+}

@@ -1,0 +1,80 @@
+using Dotcat.Diagnostics;
+using Dotcat.Transports;
+
+namespace Dotcat.Cli;
+
+internal enum Mode
+{
+    Connect,
+    Listen,
+}
+
+internal enum Transport
+{
+    Tcp,
+    Udp,
+    UnixStream,
+    UnixDatagram,
+}
+
+internal enum IpFamily
+{
+    Any,
+    IPv4,
+    IPv6,
+}
+
+/// <summary>
+/// Everything a run of dotcat needs, parsed and checked once by <see cref="OptionsBinder"/>, then only read.
+/// Defaults are the defaults of SPEC section 2.
+/// </summary>
+internal sealed record DotcatOptions
+{
+    public Mode Mode { get; init; }
+    public Transport Transport { get; init; }
+
+    /// <summary>Connect: the host to reach. Listen: the address to bind, or null for every local address.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The port to connect to or listen on (0 in listen mode: an ephemeral port).</summary>
+    public int Port { get; init; }
+
+    /// <summary>The Unix socket path (<c>@name</c> for the Linux abstract namespace) when the transport is Unix.</summary>
+    public string? UnixPath { get; init; }
+
+    public IpFamily Family { get; init; }
+
+    /// <summary><c>-k</c>: serve clients concurrently and keep listening after they leave.</summary>
+    public bool KeepOpen { get; init; }
+
+    public int MaxConnections { get; init; } = 100;
+    public string? SourceAddress { get; init; }
+    public int? SourcePort { get; init; }
+
+    /// <summary><c>-w</c>: how long connecting may take; null waits as long as the system does.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary><c>-i</c>: a session with no data either way for this long fails; null never.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary><c>-q</c>: after stdin's EOF, quit once nothing has arrived for this long; infinite waits for the peer.</summary>
+    public TimeSpan QuitAfterEof { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Half-close the socket at stdin's EOF (off with <c>--no-shutdown</c>).</summary>
+    public bool HalfClose { get; init; } = true;
+
+    public bool ReuseAddress { get; init; }
+    public bool ReusePort { get; init; }
+
+    /// <summary><c>-n</c>: numeric addresses only, no name resolution.</summary>
+    public bool NumericOnly { get; init; }
+
+    public int Verbosity { get; init; }
+    public ColorMode Color { get; init; }
+
+    public bool IsUnix => Transport is Transport.UnixStream or Transport.UnixDatagram;
+    public bool IsDatagram => Transport is Transport.Udp or Transport.UnixDatagram;
+
+    /// <summary>How the peer is named in messages: <c>127.0.0.1:8080</c>, <c>[::1]:8080</c> or the socket path.</summary>
+    public string Target => IsUnix ? UnixPath! : Endpoints.Format(Host ?? "", Port);
+}

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Dotcat.Diagnostics;
+using Dotcat.Transports;
+
+namespace Dotcat.Cli;
+
+/// <summary>
+/// Turns a parse into one <see cref="DotcatOptions"/>, checking every rule between options here and nowhere else.
+/// A broken rule is a <see cref="UsageException"/> naming both options (exit 2).
+/// </summary>
+internal static class OptionsBinder
+{
+    public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode = null)
+    {
+        bool listen = parse.GetValue(cli.Listen);
+        if (spelledMode == Mode.Connect && listen)
+            throw new UsageException("cannot use -l/--listen with 'connect'");
+        Mode mode = spelledMode ?? (listen ? Mode.Listen : Mode.Connect);
+
+        bool ipv4 = parse.GetValue(cli.IPv4), ipv6 = parse.GetValue(cli.IPv6);
+        if (ipv4 && ipv6)
+            throw new UsageException("cannot use -4 with -6");
+
+        if (parse.GetValue(cli.NoShutdown) && parse.GetValue(cli.ShutdownAtEof))
+            throw new UsageException("cannot use --no-shutdown with -N");
+
+        var options = new DotcatOptions
+        {
+            Mode = mode,
+            Transport = Transport.Tcp,
+            Family = ipv4 ? IpFamily.IPv4 : ipv6 ? IpFamily.IPv6 : IpFamily.Any,
+            KeepOpen = parse.GetValue(cli.KeepOpen),
+            MaxConnections = parse.GetValue(cli.MaxConnections),
+            SourceAddress = parse.GetValue(cli.Source),
+            ConnectTimeout = parse.GetValue(cli.Wait),
+            IdleTimeout = parse.GetValue(cli.IdleTimeout),
+            HalfClose = !parse.GetValue(cli.NoShutdown),
+            ReuseAddress = parse.GetValue(cli.ReuseAddr),
+            ReusePort = parse.GetValue(cli.ReusePort),
+            NumericOnly = parse.GetValue(cli.NoDns),
+            Verbosity = parse.GetResult(cli.Verbose)?.IdentifierTokenCount ?? 0,
+            Color = parse.GetValue(cli.Color),
+        };
+
+        options = options with { QuitAfterEof = parse.GetValue(cli.Quit) ?? DefaultQuitAfterEof(options) };
+        options = BindEndpoint(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort));
+        CheckModeRules(options);
+        return options;
+    }
+
+    /// <summary>UDP has no EOF, so a UDP client would never end: it waits 1 s for stragglers (SPEC section 3).</summary>
+    private static TimeSpan DefaultQuitAfterEof(DotcatOptions options) =>
+        options.IsDatagram ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+
+    private static DotcatOptions BindEndpoint(DotcatOptions options, string[] operands, int? portOption)
+    {
+        if (options.Mode == Mode.Connect)
+        {
+            if (operands.Length < 2)
+                throw new UsageException(operands.Length == 0 ? "missing HOST and PORT" : "missing PORT after HOST");
+            return options with
+            {
+                Host = CheckHost(options, operands[0]),
+                Port = ParsePort(operands[1], allowZero: false),
+                SourcePort = portOption,
+            };
+        }
+
+        // Listen: PORT, HOST PORT, -p PORT, or HOST -p PORT.
+        return (operands.Length, portOption) switch
+        {
+            (0, null) => throw new UsageException("missing PORT to listen on"),
+            (0, int port) => options with { Port = port },
+            (1, null) => options with { Port = ParsePort(operands[0], allowZero: true) },
+            (1, int port) => options with { Host = CheckHost(options, operands[0]), Port = port },
+            (_, null) => options with { Host = CheckHost(options, operands[0]), Port = ParsePort(operands[1], allowZero: true) },
+            _ => throw new UsageException("cannot use -p/--source-port with a PORT operand in listen mode"),
+        };
+    }
+
+    private static void CheckModeRules(DotcatOptions options)
+    {
+        if (options.Mode == Mode.Connect)
+        {
+            if (options.KeepOpen)
+                throw new UsageException("-k/--keep-open needs -l/--listen");
+            return;
+        }
+
+        if (options.SourceAddress is not null)
+            throw new UsageException("cannot use -s/--source with -l/--listen (give the address to listen on as HOST)");
+    }
+
+    private static string CheckHost(DotcatOptions options, string host)
+    {
+        string bare = Endpoints.StripBrackets(host);
+        if (options.NumericOnly && !Endpoints.IsNumeric(bare))
+            throw new UsageException($"-n/--nodns forbids names, and '{host}' is not a numeric address");
+        return bare;
+    }
+
+    private static int ParsePort(string text, bool allowZero) =>
+        Endpoints.TryParsePort(text, out int port) && (allowZero || port != 0)
+            ? port
+            : throw new UsageException($"invalid port '{text}'");
+}

@@ -1,0 +1,32 @@
+using System.Net.Sockets;
+
+namespace Dotcat.Diagnostics;
+
+/// <summary>Turns socket errors into the short lower-case reasons of SPEC section 4 ("connection refused").</summary>
+internal static class SocketErrors
+{
+    public static string Describe(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.ConnectionReset => "connection reset by peer",
+        // Windows reports a reset during a receive as ConnectionAborted.
+        SocketError.ConnectionAborted => "connection aborted",
+        SocketError.TimedOut => "timed out",
+        SocketError.HostUnreachable => "host unreachable",
+        SocketError.NetworkUnreachable => "network unreachable",
+        SocketError.HostNotFound or SocketError.NoData => "name not found",
+        SocketError.TryAgain => "temporary failure in name resolution",
+        SocketError.AddressAlreadyInUse => "address already in use",
+        SocketError.AddressNotAvailable => "address not available",
+        SocketError.AccessDenied => "permission denied",
+        SocketError.AddressFamilyNotSupported => "address family not supported",
+        SocketError.NetworkDown => "network is down",
+        SocketError.Shutdown => "connection shut down",
+        SocketError.MessageSize => "message too long",
+        _ => error.ToString(),
+    };
+
+    /// <summary>The peer went away hard (RST): the session failed, it did not simply end.</summary>
+    public static bool IsReset(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Dotcat.Diagnostics;
+
+namespace Dotcat.Relay;
+
+/// <summary>How a session copies and when it ends (SPEC section 3).</summary>
+internal sealed record RelayOptions
+{
+    /// <summary>Half-close the remote end when the local end reaches EOF.</summary>
+    public bool HalfClose { get; init; } = true;
+
+    /// <summary>After local EOF, end (successfully) once nothing has arrived for this long.</summary>
+    public TimeSpan QuitAfterEof { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Fail the session after this long with no data either way.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// Bytes per read. Large reads keep bulk transfers near the kernel's speed; the two buffers are the session's
+    /// only per-session memory, fixed however much flows.
+    /// </summary>
+    public int BufferSize { get; init; } = 128 * 1024;
+}
+
+/// <summary>What a finished session moved, for the <c>-v</c> summary line.</summary>
+internal sealed record RelayStats(long Sent, long Received, TimeSpan Elapsed);
+
+/// <summary>
+/// The heart of dotcat: copies local → remote and remote → local at the same time, each with one buffer, so a slow
+/// reader on one side slows the other side down instead of filling memory.
+/// <list type="bullet">
+/// <item>Local EOF half-closes the remote end (unless told not to) and reading goes on, so the peer's reply arrives.</item>
+/// <item>Remote EOF ends the session once its bytes are written locally, even if the local end is still open; what the
+/// local end has ready at that moment (the rest of a file, a filled pipe) is still sent, so nothing already given is lost.</item>
+/// <item>After local EOF, <see cref="RelayOptions.QuitAfterEof"/> of silence from the remote end also ends it.</item>
+/// <item><see cref="RelayOptions.IdleTimeout"/> of silence both ways fails it.</item>
+/// </list>
+/// </summary>
+internal static class DuplexRelay
+{
+    private enum Ending
+    {
+        None,
+        Quit,
+        Idle,
+        LocalFailed,
+    }
+
+    public static async Task<RelayStats> RunAsync(Duplex local, Duplex remote, RelayOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        int ending = (int)Ending.None;
+        Exception? localFailure = null;
+        long sent = 0, received = 0;
+        bool localEnded = false, sending = false;
+        var chunkSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        void End(Ending why)
+        {
+            if (Interlocked.CompareExchange(ref ending, (int)why, (int)Ending.None) == (int)Ending.None)
+                stop.Cancel();
+        }
+
+        using var idle = new ActivityTimer(options.IdleTimeout, () => End(Ending.Idle));
+        using var quit = new ActivityTimer(options.QuitAfterEof, () => End(Ending.Quit));
+        idle.Touch();
+
+        async Task UpstreamAsync()
+        {
+            var buffer = new byte[options.BufferSize];
+            try
+            {
+                while (true)
+                {
+                    int read = await local.ReadAsync(buffer, stop.Token);
+                    if (read == 0)
+                        break;
+                    Volatile.Write(ref sending, true);
+                    idle.Touch();
+                    await remote.WriteAsync(buffer.AsMemory(0, read), stop.Token);
+                    Interlocked.Add(ref sent, read);
+                    Volatile.Write(ref sending, false);
+                    Interlocked.Exchange(ref chunkSent, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+                if (options.HalfClose)
+                    await remote.CompleteWritesAsync();
+                Volatile.Write(ref localEnded, true);
+                quit.Touch();
+            }
+            catch (SocketException)
+            {
+                // The peer stopped taking data (closed or reset); the downstream read says which, and how we end.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                localFailure = e;
+                End(Ending.LocalFailed);
+            }
+        }
+
+        // Not awaited at the end: a read from a terminal or pipe cannot be cancelled, and must not hold the session.
+        Task upstream = UpstreamAsync();
+        try
+        {
+            var buffer = new byte[options.BufferSize];
+            while (true)
+            {
+                int read = await remote.ReadAsync(buffer, stop.Token);
+                if (read == 0)
+                    break;
+                idle.Touch();
+                if (Volatile.Read(ref localEnded))
+                    quit.Touch();
+                await local.WriteAsync(buffer.AsMemory(0, read), stop.Token);
+                received += read;
+            }
+
+            // The peer finished first. Send what the local end already holds, but wait for nothing more.
+            while (true)
+            {
+                Task next = Volatile.Read(ref chunkSent).Task;
+                if (upstream.IsCompleted || !(Volatile.Read(ref sending) || local.HasInputReady))
+                    break;
+                await Task.WhenAny(upstream, next).WaitAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
+        {
+            switch ((Ending)Volatile.Read(ref ending))
+            {
+                case Ending.Idle:
+                    throw new DotcatException($"idle timeout: no data for {Format(options.IdleTimeout!.Value)}");
+                case Ending.LocalFailed:
+                    throw localFailure!;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        if (upstream.IsCompleted && localFailure is not null)
+            throw localFailure;
+        return new RelayStats(Interlocked.Read(ref sent), received, clock.Elapsed);
+    }
+
+    private static string Format(TimeSpan time) => time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
+}

@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using Dotcat.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace Dotcat.Relay;
+
+/// <summary>
+/// The process's stdin and stdout as raw, unbuffered byte streams. Not <c>Console.In/Out</c>: those decode text, and on
+/// Unix <c>Console.OpenStandardOutput</c> silently drops writes to a closed pipe, where a FileStream over fd 1 reports
+/// EPIPE so dotcat can stop.
+/// </summary>
+internal static class Stdio
+{
+    private const int EPIPE = 32;
+
+    public static Stream OpenStdin() => OperatingSystem.IsWindows()
+        ? Console.OpenStandardInput()
+        : new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+
+    public static Stream OpenStdout() => OperatingSystem.IsWindows()
+        ? Console.OpenStandardOutput()
+        : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+
+    /// <summary>True when a read of stdin would return at once: a file, a pipe or terminal with bytes waiting, or EOF.</summary>
+    public static bool StdinReady()
+    {
+        if (OperatingSystem.IsWindows())
+            return false;
+        var poll = new Native.PollFd { Fd = 0, Events = Native.POLLIN };
+        return Native.Poll(ref poll, 1, 0) > 0 && poll.Revents != 0;
+    }
+
+    /// <summary>True when the write failed because the reader of the pipe is gone.</summary>
+    public static bool IsBrokenPipe(IOException exception) =>
+        (exception.HResult & 0xFFFF) == EPIPE || exception.HResult == unchecked((int)0x8007006D) /* Windows ERROR_BROKEN_PIPE */;
+}
+
+/// <summary>
+/// stdout shared by every session of a listener: one chunk is written whole before the next one starts, so clients'
+/// bytes never interleave inside a read.
+/// </summary>
+internal sealed class StdoutWriter(Stream stdout) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await stdout.WriteAsync(data, cancellationToken);
+        }
+        catch (IOException e) when (Stdio.IsBrokenPipe(e))
+        {
+            throw new StdoutClosedException(e);
+        }
+        catch (IOException e)
+        {
+            throw new DotcatException($"cannot write to stdout: {e.Message}", ExitCodes.Failure, e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}
+
+/// <summary>
+/// The local end of a session: bytes come from <paramref name="input"/> (stdin, or a listener's stdin broadcast) and
+/// go to stdout. Its write side never closes: stdout belongs to the process, not to one session.
+/// </summary>
+internal sealed class StdioDuplex(IByteSource input, StdoutWriter output) : Duplex
+{
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        input.ReadAsync(buffer, cancellationToken);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        output.WriteAsync(data, cancellationToken);
+
+    public override bool HasInputReady => input.HasDataReady;
+
+    public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
+
+    public override ValueTask DisposeAsync()
+    {
+        input.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Somewhere a session's outgoing bytes come from; 0 from <see cref="ReadAsync"/> is EOF.</summary>
+internal interface IByteSource : IDisposable
+{
+    ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>True when a read would not wait (data or EOF is there); false when unknown.</summary>
+    bool HasDataReady => false;
+}
+
+/// <summary>A plain stream as a source (stdin in a one-session run; a file or a test's MemoryStream).</summary>
+internal sealed class StreamSource(Stream stream, Func<bool>? hasDataReady = null) : IByteSource
+{
+    /// <summary>The process's stdin, which can tell whether a read would wait.</summary>
+    public static StreamSource Stdin() => new(Stdio.OpenStdin(), Stdio.StdinReady);
+
+    public bool HasDataReady => hasDataReady?.Invoke() ?? false;
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        stream.ReadAsync(buffer, cancellationToken);
+
+    /// <summary>The stream (stdin) is the process's: leave it open.</summary>
+    public void Dispose() { }
+}
+
+/// <summary>No bytes at all: a source that is at EOF from the start.</summary>
+internal sealed class EmptySource : IByteSource
+{
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+    public void Dispose() { }
+}
+
+internal static partial class Native
+{
+    public const short POLLIN = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using Dotcat.Cli;
+using Dotcat.Diagnostics;
+
+namespace Dotcat.Transports;
+
+/// <summary>Listen mode's socket: bound, listening, and reported with its real address only once it is ready.</summary>
+internal static class Listener
+{
+    private const int Backlog = 512;
+
+    public static async Task<Socket> ListenStreamAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
+        IPEndPoint endPoint = await LocalEndPointAsync(options, cancellationToken);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+                socket.DualMode = options.Host is null && options.Family == IpFamily.Any;
+            SocketOptions.ApplyReuse(socket, options);
+            socket.Bind(endPoint);
+            socket.Listen(Backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new DotcatException($"cannot listen on {Endpoints.Format(endPoint)}: {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);
+        }
+        log.Info($"listening on {Endpoints.Format(socket.LocalEndPoint)}");
+        return socket;
+    }
+
+    /// <summary>
+    /// No HOST: every local address, IPv4 and IPv6 through one dual-stack socket, so <c>localhost</c> clients get in
+    /// whichever family they resolve to.
+    /// </summary>
+    public static async Task<IPEndPoint> LocalEndPointAsync(DotcatOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Host is { } host)
+        {
+            IPAddress[] addresses = await Resolver.ResolveAsync(host, options.Family, cancellationToken);
+            return new IPEndPoint(addresses[0], options.Port);
+        }
+        bool ipv6 = options.Family == IpFamily.IPv6 || (options.Family == IpFamily.Any && Socket.OSSupportsIPv6);
+        return new IPEndPoint(ipv6 ? IPAddress.IPv6Any : IPAddress.Any, options.Port);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace Dotcat.Tests.Support;
+
+/// <summary>
+/// The built dotcat run as a real process: stdin writable, stdout collected as bytes, stderr collected as lines that
+/// a test can wait for (the <c>listening on</c> line instead of a sleep). Killed with its children on dispose.
+/// </summary>
+internal sealed partial class DotcatProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Process _process;
+    private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _stderr = new();
+    private readonly Task<byte[]> _stdout;
+    private readonly Task _stderrPump;
+
+    private DotcatProcess(Process process, Stream? stdoutTarget)
+    {
+        _process = process;
+        _stdout = CollectAsync(process.StandardOutput.BaseStream, stdoutTarget);
+        _stderrPump = PumpStderrAsync();
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>The stdin pipe; dispose or <see cref="CloseStdin"/> for EOF.</summary>
+    public Stream Stdin => _process.StandardInput.BaseStream;
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+                return _stderr.ToString();
+        }
+    }
+
+    /// <summary>Starts dotcat; <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large transfers).</summary>
+    public static DotcatProcess Start(IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment.Remove("FORCE_COLOR");
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+        return new DotcatProcess(Process.Start(info)!, stdoutTarget);
+    }
+
+    public static DotcatProcess Start(params string[] args) => Start((IEnumerable<string>)args);
+
+    public void CloseStdin() => _process.StandardInput.Close();
+
+    /// <summary>Waits for the <c>-v</c> line <c>dotcat: listening on ADDR:PORT</c> and returns the port.</summary>
+    public async Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null)
+    {
+        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
+        return int.Parse(PortAtEnd().Match(line).Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits for the listening line and returns the bound IPv4/IPv6 endpoint.</summary>
+    public async Task<IPEndPoint> WaitForListeningEndPointAsync(TimeSpan? timeout = null)
+    {
+        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
+        return IPEndPoint.Parse(line["dotcat: listening on ".Length..]);
+    }
+
+    /// <summary>Waits for the first stderr line matching <paramref name="match"/> (lines seen before count too).</summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await foreach (string line in _stderrLines.Reader.ReadAllAsync(cts.Token))
+            {
+                if (match(line))
+                    return line;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        throw new TimeoutException($"no matching stderr line; stderr so far:\n{Stderr}");
+    }
+
+    /// <summary>Waits for exit and returns the exit code; a process still running then is a test failure.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"dotcat did not exit in time; stderr:\n{Stderr}", e);
+        }
+        await _stderrPump;
+        return _process.ExitCode;
+    }
+
+    /// <summary>Everything written to stdout (complete once the process exited).</summary>
+    public Task<byte[]> StdoutAsync() => _stdout;
+
+    public async Task<string> StdoutTextAsync() => Encoding.UTF8.GetString(await _stdout);
+
+    public void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static async Task<byte[]> CollectAsync(Stream stdout, Stream? target)
+    {
+        if (target is not null)
+        {
+            await stdout.CopyToAsync(target);
+            return [];
+        }
+        using var memory = new MemoryStream();
+        await stdout.CopyToAsync(memory);
+        return memory.ToArray();
+    }
+
+    private async Task PumpStderrAsync()
+    {
+        while (await _process.StandardError.ReadLineAsync() is { } line)
+        {
+            lock (_stderr)
+                _stderr.AppendLine(line);
+            await _stderrLines.Writer.WriteAsync(line);
+        }
+        _stderrLines.Writer.Complete();
+    }
+
+    [GeneratedRegex(@"\d+$")]
+    private static partial Regex PortAtEnd();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

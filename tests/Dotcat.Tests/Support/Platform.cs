@@ -1,0 +1,21 @@
+namespace Dotcat.Tests.Support;
+
+/// <summary>A fact that only runs on Unix-like systems (signals, Unix socket files); elsewhere the runner reports it skipped.</summary>
+internal sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+            Skip = "needs a Unix-like system";
+    }
+}
+
+/// <summary>A fact that needs Linux (abstract sockets, Linux socket options).</summary>
+internal sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+            Skip = "needs Linux";
+    }
+}
