@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
@@ -10,25 +9,16 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var cli = new DotcatCommand();
-        (Mode? spelledMode, string[] rest) = SplitSpelledMode(args);
-        ParseResult parse = cli.Parse(rest);
-
-        if (parse.Errors.Count > 0)
-            return UsageError(parse.Errors[0].Message);
-        if (parse.Action is not null)
-            return await parse.InvokeAsync();   // --help, --version
-
-        DotcatOptions options;
-        try
+        CommandLineRequest request = CommandLine.Parse(args);
+        if (request.UsageError is { } usage)
         {
-            options = OptionsBinder.Bind(cli, parse, spelledMode);
+            Console.Error.WriteLine("dotcat: " + usage);
+            return ExitCodes.Usage;
         }
-        catch (UsageException e)
-        {
-            return UsageError(e.Message);
-        }
+        if (request.BuiltInAction is { } builtIn)
+            return await builtIn.InvokeAsync();   // --help, --version
 
+        DotcatOptions options = request.Options!;
         bool color = Term.StderrColor(options.Color, Environment.GetEnvironmentVariable, Console.IsErrorRedirected);
         var log = new Log(Console.Error, options.Verbosity, color);
         using var cancel = new CancellationTokenSource();
@@ -69,23 +59,5 @@ internal static class Program
             log.Error(e.Message);
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary><c>dotcat connect ...</c> and <c>dotcat listen ...</c>: the mode spelled out as the first word.</summary>
-    private static (Mode? Spelled, string[] Remaining) SplitSpelledMode(string[] args) => args switch
-    {
-        ["connect", .. var rest] => (Mode.Connect, rest),
-        ["listen", .. var rest] => (Mode.Listen, rest),
-        _ => (null, args),
-    };
-
-    private static int UsageError(string message)
-    {
-        // System.CommandLine's messages are sentences ("Unrecognized command or argument 'x'."); dotcat's are fragments.
-        string text = message.TrimEnd('.');
-        if (text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]))
-            text = char.ToLowerInvariant(text[0]) + text[1..];
-        Console.Error.WriteLine("dotcat: " + text);
-        return ExitCodes.Usage;
     }
 }

@@ -43,16 +43,28 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts dotcat; <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large transfers).</summary>
-    public static DotcatProcess Start(IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts dotcat. <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large
+    /// transfers); <paramref name="stdinFile"/> makes stdin that file itself, as a shell's <c>&lt; file</c> does.
+    /// </summary>
+    public static DotcatProcess Start(
+        IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null, string? stdinFile = null)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var info = new ProcessStartInfo(stdinFile is null ? dotnet : "/bin/sh")
         {
-            RedirectStandardInput = true,
+            RedirectStandardInput = stdinFile is null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (stdinFile is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("exec \"$0\" \"$@\" < \"$DOTCAT_TEST_STDIN\"");
+            info.ArgumentList.Add(dotnet);
+            info.Environment["DOTCAT_TEST_STDIN"] = stdinFile;
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
@@ -140,7 +152,15 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     {
         if (target is not null)
         {
-            await stdout.CopyToAsync(target);
+            try
+            {
+                await stdout.CopyToAsync(target);
+            }
+            catch (IOException)
+            {
+                // The target stopped reading on purpose (a reader that leaves early): close our end of the pipe.
+                await stdout.DisposeAsync();
+            }
             return [];
         }
         using var memory = new MemoryStream();
