@@ -12,6 +12,12 @@ internal static class Connector
     public static async Task<Socket> ConnectStreamAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         IPAddress[] addresses = await Resolver.ResolveAsync(options.Host!, options.Family, cancellationToken);
+        return await ConnectFirstAsync(addresses, options, log, cancellationToken);
+    }
+
+    /// <summary>The first of <paramref name="addresses"/> that accepts, tried in order (<c>localhost</c>: ::1, then 127.0.0.1).</summary>
+    public static async Task<Socket> ConnectFirstAsync(IPAddress[] addresses, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
         IPAddress? source = options.SourceAddress is { } s
             ? (await Resolver.ResolveAsync(Endpoints.StripBrackets(s), options.Family, cancellationToken))[0]
             : null;
