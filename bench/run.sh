@@ -7,6 +7,7 @@
 #   RUNS=5           repetitions per measurement (medians are printed)
 #   ECHO_RUNS=1      repetitions per echo load point (each point already aggregates 5 s of round trips)
 #   ECHO_SECS=5      seconds per echo load point (after a 0.5 s warm-up)
+#   UDP_PPS=0        UDP sender rate in datagrams/s (0 = as fast as it can, the default)
 #   TIMEOUT=120      seconds any one transfer may take before it is killed and reported n/a
 #   BENCH_TMP=/tmp/dotcat-bench   where the 2 GiB test file is cached and logs go
 #   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the build)
@@ -41,14 +42,14 @@ ALL_SECTIONS=(tcp startup memory unix udp echo)
 
 mkdir -p "$WORK" "$OUT" "$RESULTS"
 : >"$LOG"
-REPORT=""  # Markdown, one table per section, printed at the end
-BG=()      # PIDs of background jobs we started, killed on exit
+REPORT="" # Markdown, one table per section, printed at the end
 
 say() { printf '==> %s\n' "$*" >&2; }
 md() { REPORT+="$*"$'\n'; }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Process helpers. We only ever signal PIDs we started (and their children, found by parent PID).
+# Process helpers. We only ever signal processes we started: a PID we have not reaped yet, or a descendant of this
+# script, found by parent PID (never by name).
 
 descendants() { # PID: the PIDs of all its descendants, from one ps snapshot (a server may have 1,000 children)
     ps -e -o pid=,ppid= | awk -v root="$1" '
@@ -59,12 +60,12 @@ descendants() { # PID: the PIDs of all its descendants, from one ps snapshot (a 
 kill_tree() { # PID: TERM the process and its descendants
     local -a pids
     mapfile -t pids < <(descendants "$1")
-    kill -TERM "$1" "${pids[@]}" 2>/dev/null
+    ((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null
+    [[ $1 != "$$" ]] && kill -TERM "$1" 2>/dev/null
 }
 
-cleanup() {
-    local pid
-    for pid in "${BG[@]}"; do kill_tree "$pid"; done
+cleanup() { # on exit, Ctrl+C or TERM: whatever we started and is still running (listeners, load generators)
+    kill_tree $$
     [[ -n ${HOLD_FD:-} ]] && exec {HOLD_FD}>&-
     [[ -n ${SOCKDIR:-} ]] && rm -rf "$SOCKDIR"
 }
@@ -252,7 +253,6 @@ transfer() {
         *) timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >/dev/null 2>>"$LOG" & ;;
     esac
     lpid=$!
-    BG+=("$lpid")
     if ! wait_ready "$kind" "$addr" "$lpid"; then
         echo "listener not ready: ${L[*]}" >>"$LOG"
         kill_wait "$lpid"
@@ -308,7 +308,6 @@ iperf_bench() {
         port=$(free_port tcp)
         timeout -k 2 "$TIMEOUT" iperf3 -s -1 -p "$port" >/dev/null 2>>"$LOG" &
         lpid=$!
-        BG+=("$lpid")
         wait_ready tcp "$port" "$lpid" || { kill_wait "$lpid"; continue; }
         timeout -k 2 "$TIMEOUT" iperf3 -c 127.0.0.1 -p "$port" -n 2G -J >"$WORK/iperf.json" 2>>"$LOG"
         wait "$lpid"
@@ -440,6 +439,7 @@ section_unix() {
 # 5. UDP datagram delivery ---------------------------------------------------------------------------------------
 UDP_COUNT=200000
 UDP_SIZE=1024
+UDP_PPS=${UDP_PPS:-0}
 
 udp_listen_cmd() { # TOOL PORT -> L
     case $1 in
@@ -461,11 +461,10 @@ udp_run() {
     : >"$out"
     timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >"$out" 2>>"$LOG" &
     lpid=$!
-    BG+=("$lpid")
     wait_ready udp "$port" "$lpid" || { kill_wait "$lpid"; return 1; }
     t0=$EPOCHREALTIME
     t_last=$t0
-    sent=$("$OUT/udpsend" 127.0.0.1 "$port" "$UDP_COUNT" "$UDP_SIZE" 30 2>>"$LOG") || { kill_wait "$lpid"; return 1; }
+    sent=$("$OUT/udpsend" 127.0.0.1 "$port" "$UDP_COUNT" "$UDP_SIZE" 30 "$UDP_PPS" 2>>"$LOG") || { kill_wait "$lpid"; return 1; }
     # Drain: the listener may still be writing what the kernel queued; stop after 1 s without growth (max 15 s).
     for ((i = 0; i < 750 && stable < 50; i++)); do
         size=$(stat -c %s "$out")
@@ -482,7 +481,9 @@ udp_run() {
 }
 
 section_udp() {
-    say "udp: $UDP_COUNT datagrams of $UDP_SIZE bytes from one unpaced sender, $RUNS runs each"
+    local pace="one unpaced sender"
+    ((UDP_PPS > 0)) && pace="one sender paced at $UDP_PPS/s"
+    say "udp: $UDP_COUNT datagrams of $UDP_SIZE bytes from $pace, $RUNS runs each"
     build_helpers udpsend
     local tool i d r p nc
     local -A dlv=() rate=() spps=()
@@ -499,7 +500,7 @@ section_udp() {
         say "  $(label "$tool"): delivered ${ds[*]:-none}"
     done
     nc=${rate[nc]}
-    md "### UDP delivery ($UDP_COUNT × $UDP_SIZE B datagrams, one unpaced sender, median of $RUNS)"
+    md "### UDP delivery ($UDP_COUNT × $UDP_SIZE B datagrams, $pace, median of $RUNS)"
     md ""
     md "| listener | delivered | delivery % | datagrams/s delivered | vs nc.openbsd | sender datagrams/s |"
     md "|---|---:|---:|---:|---:|---:|"
@@ -530,7 +531,6 @@ start_server() { # TOOL -> sets SPORT and SPID (the timeout wrapper's PID)
     echo_server_cmd "$1" "$SPORT"
     timeout -k 2 900 "${L[@]}" </dev/null >/dev/null 2>>"$LOG" &
     SPID=$!
-    BG+=("$SPID")
     wait_ready tcp "$SPORT" "$SPID"
 }
 
@@ -554,7 +554,6 @@ idle_mem() {
     before=$(rss_kib "$srv")
     timeout -k 2 120 "$OUT/echoload" -i 127.0.0.1 "$SPORT" 1000 60 >"$WORK/idle.out" 2>>"$LOG" &
     lpid=$!
-    BG+=("$lpid")
     for ((i = 0; i < 600; i++)); do # at most 60 s for 1,000 connects and round trips
         held=$(awk '/^held/ { print $2 }' "$WORK/idle.out")
         [[ -n $held ]] && break
@@ -644,7 +643,11 @@ main() {
         for a in "${ALL_SECTIONS[@]}"; do [[ $s == "$a" ]] && ok=1; done
         [[ -n $ok ]] || { echo "usage: bench/run.sh [${ALL_SECTIONS[*]}]..." >&2; exit 2; }
     done
-    local start=$EPOCHREALTIME
+    local start=$EPOCHREALTIME load
+    # Loopback numbers are CPU numbers: on a busy machine (a build or test run beside us) they mean little.
+    read -r load _ </proc/loadavg
+    awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+        say "warning: load average $load on $(nproc) cores at start; results will be noisy"
     ensure_peers
     build_dotcat
     [[ " ${sections[*]} " == *" startup "* ]] && build_empty
@@ -656,7 +659,7 @@ main() {
     for s in "${sections[@]}"; do "section_$s"; done
 
     local header
-    header="## dotcat benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r)"
+    header="## dotcat benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), load average $load at start"
     REPORT="$header"$'\n\n'"$REPORT"
     REPORT+="Full run took $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s (sections: ${sections[*]}; RUNS=$RUNS)."$'\n'
     printf '\n%s' "$REPORT"

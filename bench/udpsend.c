@@ -1,10 +1,11 @@
 // udpsend: send COUNT datagrams of SIZE bytes as fast as possible from ONE socket (dotcat benchmark helper).
 //
-//   udpsend HOST PORT COUNT SIZE [MAX_SECONDS]
+//   udpsend HOST PORT COUNT SIZE [MAX_SECONDS] [PPS]
 //
 // One connected socket, so netcat-style UDP listeners (which lock on to their first peer) accept every datagram.
-// Unpaced on purpose: every listener gets the identical load, and what it fails to read in time the kernel drops.
-// Prints: sent=N secs=S pps=R. Bounded by COUNT and by MAX_SECONDS (default 30).
+// Unpaced by default: every listener gets the same load, and what it fails to read in time the kernel drops.
+// PPS > 0 paces the sender to that many datagrams per second instead (sleeping between bursts of 64).
+// Prints: sent=N secs=S pps=R refused=N. Bounded by COUNT and by MAX_SECONDS (default 30).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +32,7 @@ int main(int argc, char **argv) {
     long count = atol(argv[3]);
     int size = atoi(argv[4]);
     double max_secs = argc > 5 ? atof(argv[5]) : 30.0;
+    double pps = argc > 6 ? atof(argv[6]) : 0.0;
     if (count < 1 || size < 1 || size > 65507) {
         fprintf(stderr, "udpsend: bad COUNT or SIZE\n");
         return 2;
@@ -69,6 +71,14 @@ int main(int argc, char **argv) {
         if (send(fd, buf, (size_t)size, 0) == size) sent++;
         else if (errno == ECONNREFUSED) refused++; // an ICMP from an earlier datagram; keep going
         if ((i & 1023) == 0 && now() > deadline) break;
+        if (pps > 0 && (i & 63) == 63) {
+            double due = t0 + (double)(i + 1) / pps; // when datagram i+1 is due on a steady schedule
+            double wait = due - now();
+            if (wait > 0) {
+                struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+                nanosleep(&ts, NULL);
+            }
+        }
     }
     double secs = now() - t0;
     printf("sent=%ld secs=%.3f pps=%.0f refused=%ld\n", sent, secs, (double)sent / secs, refused);

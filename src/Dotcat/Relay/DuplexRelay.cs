@@ -55,7 +55,7 @@ internal static class DuplexRelay
         Exception? localFailure = null;
         long sent = 0, received = 0;
         bool localEnded = false, sending = false;
-        var chunkSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var chunkSent = new SemaphoreSlim(0);
 
         void End(Ending why)
         {
@@ -82,7 +82,8 @@ internal static class DuplexRelay
                     await remote.WriteAsync(buffer.AsMemory(0, read), stop.Token);
                     Interlocked.Add(ref sent, read);
                     Volatile.Write(ref sending, false);
-                    Interlocked.Exchange(ref chunkSent, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                    if (chunkSent.CurrentCount == 0)
+                        chunkSent.Release();
                 }
                 if (options.HalfClose)
                     await remote.CompleteWritesAsync();
@@ -121,13 +122,8 @@ internal static class DuplexRelay
             }
 
             // The peer finished first. Send what the local end already holds, but wait for nothing more.
-            while (true)
-            {
-                Task next = Volatile.Read(ref chunkSent).Task;
-                if (upstream.IsCompleted || !(Volatile.Read(ref sending) || local.HasInputReady))
-                    break;
-                await Task.WhenAny(upstream, next).WaitAsync(stop.Token);
-            }
+            while (!upstream.IsCompleted && (Volatile.Read(ref sending) || local.HasInputReady))
+                await Task.WhenAny(upstream, chunkSent.WaitAsync(stop.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
         {

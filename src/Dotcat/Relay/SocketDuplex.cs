@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Dotcat.Relay;
 
@@ -10,6 +11,7 @@ internal sealed class SocketDuplex(Socket socket) : Duplex
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)

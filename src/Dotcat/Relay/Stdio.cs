@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Dotcat.Diagnostics;
 using Microsoft.Win32.SafeHandles;
@@ -43,6 +44,7 @@ internal sealed class StdoutWriter(Stream stdout) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
