@@ -9,6 +9,14 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
+        // start-up cost (the parse would triple it).
+        if (args is ["--version"])
+        {
+            Console.Out.WriteLine(DotcatCommand.Version);
+            return ExitCodes.Success;
+        }
+
         CommandLineRequest request = CommandLine.Parse(args);
         if (request.UsageError is { } usage)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Reflection;
 using Dotcat.Diagnostics;
 using Dotcat.Text;
 using Dotcat.Transports;
@@ -112,6 +113,10 @@ internal sealed class DotcatCommand
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
         Root.HelpName = "dotcat";
     }
+
+    /// <summary>The package version, as <c>--version</c> prints it.</summary>
+    public static string Version { get; } =
+        typeof(DotcatCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     /// <summary>The command tree alone, for help and completion generation.</summary>
     public static RootCommand Create() => new DotcatCommand().Root;
