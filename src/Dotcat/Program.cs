@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Modes;
+using Dotcat.Scan;
 
 namespace Dotcat;
 
@@ -42,6 +43,8 @@ internal static class Program
     {
         try
         {
+            if (options.IsScan)
+                return await PortScanner.RunAsync(options, log, cancellationToken);
             return options.Mode == Mode.Listen
                 ? await ListenMode.RunAsync(options, log, cancellationToken)
                 : await ConnectMode.RunAsync(options, log, cancellationToken);
@@ -82,7 +85,8 @@ internal static class Program
     private static int UsageError(string message)
     {
         // System.CommandLine's messages are sentences ("Unrecognized command or argument 'x'."); dotcat's are fragments.
-        string text = message.TrimEnd('.');
+        // ...and some span lines ("Must be one of:" then a value per line); a diagnostic is one line.
+        string text = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
         if (text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]))
             text = char.ToLowerInvariant(text[0]) + text[1..];
         Console.Error.WriteLine("dotcat: " + text);
