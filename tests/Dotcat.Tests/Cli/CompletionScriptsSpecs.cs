@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Dotcat.Cli;
-using Shouldly;
-using Xunit;
 
 namespace Dotcat.Tests.Cli;
 
@@ -29,16 +27,41 @@ public sealed class CompletionScriptsSpecs
 
     [Theory]
     [MemberData(nameof(AllShells))]
-    public void Script_offers_the_responders_after_respond_and_the_colours_after_color(string shell)
+    public void Script_offers_the_colours_after_color(string shell)
     {
         string[] lines = Code(CompletionScripts.Generate(DotcatCommand.Create(), shell)).Split('\n');
+
+        lines.ShouldContain(l => l.Contains(Mention(shell, "--color"), StringComparison.Ordinal)
+                && Colors.All(c => l.Contains(c, StringComparison.Ordinal)),
+            $"no {shell} line offers auto/always/never for --color");
+    }
+
+    // The responder names come from a sample tree until --respond is merged into dotcat's own.
+    [Theory]
+    [MemberData(nameof(AllShells))]
+    public void Script_offers_the_values_of_a_choice_option(string shell)
+    {
+        string[] lines = Code(CompletionScripts.Generate(SampleTree(), shell)).Split('\n');
 
         lines.ShouldContain(l => l.Contains(Mention(shell, "--respond"), StringComparison.Ordinal)
                 && Responders.All(r => l.Contains(r, StringComparison.Ordinal)),
             $"no {shell} line offers every responder for --respond");
-        lines.ShouldContain(l => l.Contains(Mention(shell, "--color"), StringComparison.Ordinal)
-                && Colors.All(c => l.Contains(c, StringComparison.Ordinal)),
-            $"no {shell} line offers auto/always/never for --color");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllShells))]
+    public void Script_completes_file_names_after_the_file_options(string shell)
+    {
+        string script = Code(CompletionScripts.Generate(DotcatCommand.Create(), shell));
+        string fileAction = shell switch
+        {
+            "bash" => "-o|--output) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f",
+            "zsh" => "{-o+,--output=}'[Copy the session'\\''s bytes, both directions in order, to FILE]:FILE:_files'",
+            "fish" => "-s 'o' -l 'output' -r -F",
+            // PowerShell: an option taking a value with no fixed values falls back to file names.
+            _ => "'-o', '--output'",
+        };
+        script.ShouldContain(fileAction, Case.Sensitive);
     }
 
     [Theory]
@@ -104,35 +127,30 @@ public sealed class CompletionScriptsSpecs
     // ------------------------------------------------------------ behaviour: what <TAB> offers
 
     [ShellTheory("bash", Timeout = 20000)]
-    [InlineData("dotcat --re", "--respond", false)]
-    [InlineData("dotcat -l --col", "--color", false)]
-    [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
-    [InlineData("dotcat -l 8080 --respond u", "upper uppercase", true)]
-    [InlineData("dotcat --respond =", "echo upper uppercase time discard chargen daytime", true)]
-    [InlineData("dotcat --respond = d", "discard daytime", true)]
+    [InlineData("dotcat --col", "--color", true)]
+    [InlineData("dotcat -l --ou", "--output", true)]
     [InlineData("dotcat --color ", "auto always never", true)]
+    [InlineData("dotcat --color =", "auto always never", true)]
+    [InlineData("dotcat --color = n", "never", true)]
     [InlineData("dotcat -w 5 ", "myhost.example otherhost.example", false)]
     [InlineData("dotcat myh", "myhost.example", true)]
     [InlineData("dotcat myhost.example ", "", true)]
     [InlineData("dotcat -o ", "session.log", true)]
+    [InlineData("dotcat --hex-dump ", "session.log", true)]
+    [InlineData("dotcat -x sess", "session.log", true)]
     [InlineData("dotcat -w ", "", true)]
-    public async Task Bash_completes(string line, string expected, bool exact)
-    {
-        string[] offered = await BashCompleteAsync(line);
+    [InlineData("dotcat -z -w 1 my", "myhost.example", true)]
+    public async Task Bash_completes(string line, string expected, bool exact) =>
+        Match(await BashCompleteAsync(line), line, expected, exact);
 
-        string[] wanted = expected.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (exact)
-        {
-            offered.Order(StringComparer.Ordinal).ShouldBe(wanted.Order(StringComparer.Ordinal), $"completing '{line}'");
-        }
-        else
-        {
-            foreach (string w in wanted)
-            {
-                offered.ShouldContain(w, $"completing '{line}'");
-            }
-        }
-    }
+    [ShellTheory("bash", Timeout = 20000)]
+    [InlineData("dotcat --re", "--respond", false)]
+    [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
+    [InlineData("dotcat -l 8080 --respond u", "upper uppercase", true)]
+    [InlineData("dotcat --respond =", "echo upper uppercase time discard chargen daytime", true)]
+    [InlineData("dotcat --respond = d", "discard daytime", true)]
+    public async Task Bash_completes_choice_values(string line, string expected, bool exact) =>
+        Match(await BashCompleteAsync(line, SampleTree()), line, expected, exact);
 
     [ShellFact("bash", Timeout = 20000)]
     public async Task Bash_offers_every_visible_option_after_a_dash_and_no_hidden_one()
@@ -159,71 +177,81 @@ public sealed class CompletionScriptsSpecs
     }
 
     [ShellTheory("fish", Timeout = 20000)]
-    [InlineData("dotcat --re", "--respond", false)]
-    [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
-    [InlineData("dotcat --respond=u", "--respond=upper --respond=uppercase", true)]
+    [InlineData("dotcat --col", "--color", false)]
     [InlineData("dotcat --color ", "auto always never", true)]
+    [InlineData("dotcat --color=n", "--color=never", true)]
     [InlineData("dotcat -o ", "session.log", true)]
     [InlineData("dotcat -w 5 my", "myhost.example", true)]
     [InlineData("dotcat myhost.example ", "", true)]
-    public async Task Fish_completes(string line, string expected, bool exact)
+    public async Task Fish_completes(string line, string expected, bool exact) =>
+        Match(await FishCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
+
+    [ShellTheory("fish", Timeout = 20000)]
+    [InlineData("dotcat --re", "--respond", false)]
+    [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
+    [InlineData("dotcat --respond=u", "--respond=upper --respond=uppercase", true)]
+    public async Task Fish_completes_choice_values(string line, string expected, bool exact) =>
+        Match(await FishCompleteAsync(line, SampleTree()), line, expected, exact);
+
+    private static async Task<string[]> FishCompleteAsync(string line, Command root)
     {
         using var dir = new TempDir();
-        string file = dir.Write("dotcat.fish", CompletionScripts.Generate(DotcatCommand.Create(), "fish"));
+        string file = dir.Write("dotcat.fish", CompletionScripts.Generate(root, "fish"));
         string cwd = System.IO.Path.GetDirectoryName(dir.Write("cwd/session.log", ""))!;
         // __fish_print_hostnames skips 127.* entries of /etc/hosts: give it known names
         string command = "function __fish_print_hostnames; printf '%s\\n' myhost.example otherhost.example; end; "
             + $"source {FishQuote(file)}; complete --do-complete={FishQuote(line)}";
         ShellResult r = await Shell.RunAsync("fish", ["--no-config", "-c", command], cwd);
         r.ShouldSucceed();
-
-        string[] offered = [.. Lines(r.Stdout).Select(l => l.Split('\t')[0])];
-        string[] wanted = expected.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (exact)
-        {
-            offered.Order(StringComparer.Ordinal).ShouldBe(wanted.Order(StringComparer.Ordinal), $"completing '{line}'");
-        }
-        else
-        {
-            foreach (string w in wanted)
-            {
-                offered.ShouldContain(w, $"completing '{line}'");
-            }
-        }
+        return [.. Lines(r.Stdout).Select(l => l.Split('\t')[0])];
     }
 
     /// <summary>
-    /// zsh completes only in an interactive shell with a terminal: run zsh in a private tmux server (own socket),
-    /// type the line, press Tab, and poll the screen until the expected text shows (or time runs out).
+    /// zsh completes only in an interactive shell with a terminal: run zsh in a private tmux server (own socket), type
+    /// the line and press Tab. No polling: zsh's Tab widget completes, redraws, then signals a tmux channel the test
+    /// waits on; likewise the first prompt signals "ready".
     /// </summary>
+    [ShellTheory("zsh", "tmux", Timeout = 30000)]
+    [InlineData("dotcat --col", "dotcat --color=")]
+    [InlineData("dotcat --color al", "dotcat --color always")]
+    [InlineData("dotcat -o sess", "dotcat -o session.log")]
+    [InlineData("dotcat -w 1 --hex", "dotcat -w 1 --hex-dump=")]
+    public async Task Zsh_completes(string line, string expectedOnScreen) =>
+        (await ZshScreenAfterTabAsync(DotcatCommand.Create(), line)).ShouldContain(expectedOnScreen);
+
     [ShellTheory("zsh", "tmux", Timeout = 30000)]
     [InlineData("dotcat --respo", "dotcat --respond=")]
     [InlineData("dotcat --respond ", "chargen")]
     [InlineData("dotcat --respond ", "uppercase")]
-    [InlineData("dotcat --color al", "dotcat --color always")]
-    [InlineData("dotcat -o sess", "dotcat -o session.log")]
-    [InlineData("dotcat -w 1 --hex", "dotcat -w 1 --hex-dump=")]
-    public async Task Zsh_completes(string line, string expectedOnScreen)
+    public async Task Zsh_completes_choice_values(string line, string expectedOnScreen) =>
+        (await ZshScreenAfterTabAsync(SampleTree(), line)).ShouldContain(expectedOnScreen);
+
+    private static async Task<string> ZshScreenAfterTabAsync(Command root, string line)
     {
         using var dir = new TempDir();
-        string file = dir.Write("_dotcat", CompletionScripts.Generate(DotcatCommand.Create(), "zsh"));
+        string file = dir.Write("_dotcat", CompletionScripts.Generate(root, "zsh"));
+        string socket = System.IO.Path.Combine(dir.Path, "tmux.sock");
         dir.Write(".zshrc", $$"""
             PS1='READY> '
             autoload -U compinit && compinit -u -d {{dir.Path}}/.zcompdump
             source {{file}}
             dotcat() { :; }
+            _test_tab() { zle expand-or-complete; zle -R; tmux -S {{socket}} wait-for -S completed }
+            zle -N _test_tab
+            bindkey '^I' _test_tab
+            precmd() { tmux -S {{socket}} wait-for -S ready }
             """);
         string cwd = System.IO.Path.GetDirectoryName(dir.Write("cwd/session.log", ""))!;
-        string socket = System.IO.Path.Combine(dir.Path, "tmux.sock");
         var env = new Dictionary<string, string> { ["ZDOTDIR"] = dir.Path, ["TERM"] = "xterm" };
         try
         {
             (await Shell.RunAsync("tmux", ["-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-c", cwd, "zsh"], cwd, env))
                 .ShouldSucceed();
-            (await WaitForScreenAsync(socket, "READY>")).ShouldContain("READY>");
+            (await Shell.RunAsync("tmux", ["-S", socket, "wait-for", "ready"], dir.Path)).ShouldSucceed();
             (await Shell.RunAsync("tmux", ["-S", socket, "send-keys", "-l", line], dir.Path)).ShouldSucceed();
             (await Shell.RunAsync("tmux", ["-S", socket, "send-keys", "Tab"], dir.Path)).ShouldSucceed();
-            (await WaitForScreenAsync(socket, expectedOnScreen)).ShouldContain(expectedOnScreen);
+            (await Shell.RunAsync("tmux", ["-S", socket, "wait-for", "completed"], dir.Path)).ShouldSucceed();
+            return (await Shell.RunAsync("tmux", ["-S", socket, "capture-pane", "-p"], dir.Path)).Stdout;
         }
         finally
         {
@@ -232,34 +260,71 @@ public sealed class CompletionScriptsSpecs
     }
 
     [ShellTheory("pwsh", Timeout = 60000)]
+    [InlineData("dotcat --col", "--color", false)]
+    [InlineData("dotcat --color ", "auto always never", true)]
+    public async Task Pwsh_completes(string line, string expected, bool exact) =>
+        Match(await PwshCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
+
+    [ShellTheory("pwsh", Timeout = 60000)]
     [InlineData("dotcat --re", "--respond", false)]
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
-    [InlineData("dotcat --color ", "auto always never", true)]
-    public async Task Pwsh_completes(string line, string expected, bool exact)
+    public async Task Pwsh_completes_choice_values(string line, string expected, bool exact) =>
+        Match(await PwshCompleteAsync(line, SampleTree()), line, expected, exact);
+
+    private static async Task<string[]> PwshCompleteAsync(string line, Command root)
     {
         using var dir = new TempDir();
-        string file = dir.Write("dotcat.ps1", CompletionScripts.Generate(DotcatCommand.Create(), "pwsh"));
+        string file = dir.Write("dotcat.ps1", CompletionScripts.Generate(root, "pwsh"));
         string command = $". {PwshQuote(file)}; (TabExpansion2 -inputScript {PwshQuote(line)} -cursorColumn {line.Length}).CompletionMatches"
             + " | ForEach-Object { $_.CompletionText }";
         ShellResult r = await Shell.RunAsync("pwsh", ["-NoProfile", "-NonInteractive", "-Command", command], dir.Path);
         r.ShouldSucceed();
+        return Lines(r.Stdout);
+    }
 
-        string[] offered = Lines(r.Stdout);
+    // ------------------------------------------------------------ helpers
+
+    private static void Match(string[] offered, string line, string expected, bool exact)
+    {
         string[] wanted = expected.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (exact)
         {
             offered.Order(StringComparer.Ordinal).ShouldBe(wanted.Order(StringComparer.Ordinal), $"completing '{line}'");
+            return;
         }
-        else
+
+        foreach (string w in wanted)
         {
-            foreach (string w in wanted)
-            {
-                offered.ShouldContain(w, $"completing '{line}'");
-            }
+            offered.ShouldContain(w, $"completing '{line}'");
         }
     }
 
-    // ------------------------------------------------------------ helpers
+    /// <summary>
+    /// A tree shaped like dotcat's with options dotcat gains on other branches (<c>--respond</c> and its responder
+    /// names, <c>--exec</c>), so the generator's handling of them is tested before they are merged.
+    /// </summary>
+    private static RootCommand SampleTree()
+    {
+        var respond = new Option<string>("--respond") { Description = "Answer clients with a built-in responder", HelpName = "NAME" }
+            .AcceptOnlyFromAmong(Responders);
+        var color = new Option<string>("--color") { Description = "Colour stderr diagnostics: auto, always or never", HelpName = "WHEN" }
+            .AcceptOnlyFromAmong(Colors);
+        var root = new RootCommand("dotcat - a cross-platform netcat")
+        {
+            new Option<bool>("--listen", "-l") { Description = "Listen for an incoming connection" },
+            new Option<bool>("--udp", "-u") { Description = "Use UDP instead of TCP" },
+            new Option<bool>("--unixsock", "-U") { Description = "Use a Unix domain socket" },
+            new Option<string>("--wait", "-w") { Description = "Connect timeout", HelpName = "TIME" },
+            respond,
+            color,
+            new Option<FileInfo>("--output", "-o") { Description = "Copy the session's bytes to FILE", HelpName = "FILE" },
+            new Option<string>("--exec", "-e") { Description = "Run CMD with the socket as its stdin/stdout (it's \"argv\" split: no shell)", HelpName = "CMD" },
+            new Argument<string[]>("endpoint") { HelpName = "host port", Arity = new ArgumentArity(0, 2) },
+            new Option<string>("--completions") { Description = "Print a completion script", HelpName = "SHELL", Hidden = true },
+        };
+        root.HelpName = "dotcat";
+        return root;
+    }
 
     /// <summary>Option names the scripts must offer: Name + aliases starting with '-', without help's "-?".</summary>
     private static string[] VisibleOptionNames(Command root) =>
@@ -290,7 +355,7 @@ public sealed class CompletionScriptsSpecs
         {
             using var dir = new TempDir();
             string file = dir.Write("script", CompletionScripts.Generate(root, shell));
-            ShellResult r = await Shell.RunAsync(shell, arguments(file), dir.Path).ConfigureAwait(false);
+            ShellResult r = await Shell.RunAsync(shell, arguments(file), dir.Path);
             r.ShouldSucceed();
         }
     }
@@ -340,27 +405,9 @@ public sealed class CompletionScriptsSpecs
             exit 0
             """;
         string[] args = ["--norc", "--noprofile", "-c", Driver, "bash", file, .. line.Split(' ')];
-        ShellResult r = await Shell.RunAsync("bash", args, System.IO.Path.GetDirectoryName(cwd)!, new Dictionary<string, string> { ["HOSTFILE"] = hosts }).ConfigureAwait(false);
+        ShellResult r = await Shell.RunAsync("bash", args, System.IO.Path.GetDirectoryName(cwd)!, new Dictionary<string, string> { ["HOSTFILE"] = hosts });
         r.ShouldSucceed();
         return Lines(r.Stdout);
-    }
-
-    private static async Task<string> WaitForScreenAsync(string socket, string text)
-    {
-        string screen = "";
-        for (int i = 0; i < 100; i++)
-        {
-            ShellResult r = await Shell.RunAsync("tmux", ["-S", socket, "capture-pane", "-p"], System.IO.Path.GetTempPath()).ConfigureAwait(false);
-            screen = r.Stdout;
-            if (screen.Contains(text, StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
-        }
-
-        return screen;
     }
 
     internal sealed record ShellResult(int ExitCode, string Stdout, string Stderr)
@@ -413,8 +460,8 @@ public sealed class CompletionScriptsSpecs
             Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
             try
             {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                return new ShellResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+                await process.WaitForExitAsync(timeout.Token);
+                return new ShellResult(process.ExitCode, await stdout, await stderr);
             }
             catch (OperationCanceledException e)
             {
