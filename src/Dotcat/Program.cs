@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
@@ -16,7 +17,11 @@ internal static class Program
         ParseResult parse = cli.Parse(rest);
 
         if (parse.Errors.Count > 0)
-            return UsageError(parse.Errors[0].Message);
+        {
+            // An unknown --option also takes a positional slot, pushing a real operand out; name the cause, not the symptom.
+            ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown option", StringComparison.Ordinal)) ?? parse.Errors[0];
+            return UsageError(first.Message);
+        }
         if (parse.Action is not null)
             return await parse.InvokeAsync();   // --help, --version
 
