@@ -31,7 +31,7 @@ public class SnapshotTests
     [InlineData("ipv4-and-ipv6", "-4 -6 127.0.0.1 1")]
     [InlineData("keep-open-without-listen", "-k 127.0.0.1 1")]
     [InlineData("source-with-listen", "-l -s 127.0.0.1 0")]
-    [InlineData("port-option-and-operand", "-l -p 1 2")]
+    [InlineData("port-option-and-operand", "-l -p 1 127.0.0.1 2")]
     [InlineData("connect-with-listen", "connect -l 127.0.0.1 1")]
     [InlineData("nodns-with-name", "-n localhost 1")]
     [InlineData("bad-time", "-w 1x 127.0.0.1 1")]
