@@ -44,7 +44,8 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     }
 
     /// <summary>Starts dotcat; <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large transfers).</summary>
-    public static DotcatProcess Start(IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null)
+    public static DotcatProcess Start(
+        IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -52,6 +53,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
         foreach (string arg in args)
