@@ -143,8 +143,9 @@ internal static class PortScanner
             await socket.ReceiveAsync(new byte[1], SocketFlags.None, deadline.Token);
             return PortState.Open;
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
         {
+            // Linux and macOS report the ICMP refusal as ECONNREFUSED, Windows as WSAECONNRESET.
             return PortState.Closed;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
