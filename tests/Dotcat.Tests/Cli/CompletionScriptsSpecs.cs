@@ -230,7 +230,7 @@ public sealed class CompletionScriptsSpecs
     {
         using var dir = new TempDir();
         string file = dir.Write("_dotcat", CompletionScripts.Generate(root, "zsh"));
-        string socket = System.IO.Path.Combine(dir.Path, "tmux.sock");
+        string socket = System.IO.Path.Combine(dir.Path, "t.sock");
         dir.Write(".zshrc", $$"""
             PS1='READY> '
             autoload -U compinit && compinit -u -d {{dir.Path}}/.zcompdump
@@ -418,6 +418,22 @@ public sealed class CompletionScriptsSpecs
 
     internal static class Shell
     {
+        /// <summary>
+        /// Why a test needing <paramref name="programs"/> cannot run here, or null. The Unix shells are not tested on
+        /// Windows, where "bash" on PATH may be WSL's launcher without a distribution.
+        /// </summary>
+        public static string? SkipReason(IEnumerable<string> programs)
+        {
+            string[] unix = [.. programs.Where(p => !string.Equals(p, "pwsh", StringComparison.Ordinal))];
+            if (OperatingSystem.IsWindows() && unix.Length > 0)
+            {
+                return $"{string.Join(" and ", unix)} completion tests run on Linux and macOS";
+            }
+
+            string[] missing = [.. programs.Where(p => !OnPath(p))];
+            return missing.Length > 0 ? $"{string.Join(" and ", missing)} not installed (not on PATH)" : null;
+        }
+
         public static bool OnPath(string program)
         {
             string[] names = OperatingSystem.IsWindows() ? [program + ".exe", program + ".cmd", program] : [program];
@@ -475,7 +491,8 @@ public sealed class CompletionScriptsSpecs
     {
         public TempDir() => Directory.CreateDirectory(Path);
 
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dotcat-completions-" + Guid.NewGuid().ToString("N"));
+        // Short: the tmux socket inside must fit sun_path (104 bytes on macOS, whose temp folder is long already).
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dcc-" + Guid.NewGuid().ToString("N")[..10]);
 
         public string Write(string name, string text)
         {
@@ -506,11 +523,7 @@ public sealed class ShellFactAttribute : FactAttribute
     public ShellFactAttribute(params string[] programs)
     {
         Programs = programs;
-        string[] missing = [.. programs.Where(p => !CompletionScriptsSpecs.Shell.OnPath(p))];
-        if (missing.Length > 0)
-        {
-            Skip = $"{string.Join(" and ", missing)} not installed (not on PATH)";
-        }
+        Skip = CompletionScriptsSpecs.Shell.SkipReason(programs);
     }
 
     public IReadOnlyList<string> Programs { get; }
@@ -523,11 +536,7 @@ public sealed class ShellTheoryAttribute : TheoryAttribute
     public ShellTheoryAttribute(params string[] programs)
     {
         Programs = programs;
-        string[] missing = [.. programs.Where(p => !CompletionScriptsSpecs.Shell.OnPath(p))];
-        if (missing.Length > 0)
-        {
-            Skip = $"{string.Join(" and ", missing)} not installed (not on PATH)";
-        }
+        Skip = CompletionScriptsSpecs.Shell.SkipReason(programs);
     }
 
     public IReadOnlyList<string> Programs { get; }
