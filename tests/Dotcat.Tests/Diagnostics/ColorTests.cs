@@ -91,6 +91,37 @@ public class ColorTests
         stderr.ShouldNotContain(Escape);
     }
 
+    [UnixFact(Timeout = 20_000)]
+    public async Task Stderr_redirected_to_a_file_by_the_shell_has_no_escape_codes()
+    {
+        DirectoryInfo dir = Directory.CreateTempSubdirectory("dc");
+        try
+        {
+            string file = Path.Combine(dir.FullName, "err.txt");
+            var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("\"$0\" \"$1\" -v 127.0.0.1 \"$2\" </dev/null 2>\"$3\"");
+            info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
+            info.ArgumentList.Add(ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(file);
+            info.Environment.Remove("NO_COLOR");
+            info.Environment.Remove("FORCE_COLOR");
+            info.Environment["TERM"] = "xterm-256color";
+            using var shell = System.Diagnostics.Process.Start(info)!;
+            await shell.WaitForExitAsync();
+
+            shell.ExitCode.ShouldBe(1);
+            string stderr = await File.ReadAllTextAsync(file);
+            stderr.ShouldStartWith("dotcat: cannot connect to 127.0.0.1:");
+            stderr.ShouldNotContain(Escape);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     /// <summary>`dotcat -v 127.0.0.1 PORT` against a port just closed: an error line on a redirected stderr.</summary>
     private static async Task<(string Stderr, byte[] Stdout)> RunVerboseAgainstClosedPortAsync(IDictionary<string, string> environment, params string[] extra)
     {
