@@ -49,6 +49,7 @@ internal static partial class OptionsBinder
 
         if (options.IsScan)
         {
+            Conflict(options.IsUnix, "-z", "-U/--unixsock");
             Conflict(options.SendGlobs.Count > 0, "-z", "--send");
             Conflict(options.SendOnly, "-z", "--send-only");
             Conflict(options.RecvOnly, "-z", "--recv-only");
