@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Modes;
+using Dotcat.Scan;
 
 namespace Dotcat;
 
@@ -40,6 +41,8 @@ internal static class Program
     {
         try
         {
+            if (options.IsScan)
+                return await PortScanner.RunAsync(options, log, cancellationToken);
             return options.Mode == Mode.Listen
                 ? await ListenMode.RunAsync(options, log, cancellationToken)
                 : await ConnectMode.RunAsync(options, log, cancellationToken);

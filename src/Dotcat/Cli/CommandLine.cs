@@ -47,10 +47,13 @@ internal static class CommandLine
         return Fragment((unknownOperand ?? parse.Errors[0]).Message);
     }
 
-    /// <summary>System.CommandLine writes sentences ("Unrecognized command or argument 'x'."); dotcat's lines are fragments.</summary>
+    /// <summary>
+    /// System.CommandLine writes sentences ("Unrecognized command or argument 'x'."), some over several lines ("Must be
+    /// one of:" then a value a line); a dotcat diagnostic is one line, a fragment.
+    /// </summary>
     private static string Fragment(string message)
     {
-        string text = message.TrimEnd('.');
+        string text = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
         return text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1])
             ? char.ToLowerInvariant(text[0]) + text[1..]
             : text;

@@ -20,6 +20,7 @@ internal sealed class DotcatCommand
           dotcat [options] HOST PORT          connect
           dotcat [options] -l [HOST] PORT     listen (also: -l -p PORT)
           dotcat connect|listen [options] ... the same, spelled out
+          dotcat [options] -z HOST PORTS      port scan (PORTS: 22,80,8000-8100)
 
         TIME is seconds (1.5) or a number with a unit: 500ms, 2s, 1m, 1h.
         """;
@@ -82,6 +83,43 @@ internal sealed class DotcatCommand
         DefaultValueFactory = _ => ColorMode.Auto,
     };
 
+    // ---- issue 5: shell experience, files, scanning and the netcat toolbox
+    public Option<string?> Completions { get; } = new("--completions")
+    {
+        Description = "Print the completion script for SHELL (bash, zsh, fish, pwsh)",
+        HelpName = "SHELL",
+        Hidden = true,
+        Action = new CompletionsAction(),
+    };
+
+    public Option<bool> Scan { get; } = Flag("-z", "Scan: report which PORTS accept a connection, send no data");
+    public Option<FileInfo> Output { get; } = FileOption("--output", "Copy the session's bytes, both directions in order, to FILE", "-o");
+    public Option<FileInfo> HexDump { get; } = FileOption("--hex-dump", "Hex dump of the session to FILE (> sent, < received)", "-x");
+    public Option<bool> AppendOutput { get; } = Flag("--append-output", "Append to -o/-x files instead of truncating");
+    public Option<bool> Crlf { get; } = Flag("--crlf", "Send LF from stdin as CRLF", "-C");
+    public Option<bool> SendOnly { get; } = Flag("--send-only", "Only send: ignore what arrives, end at EOF on stdin");
+    public Option<bool> RecvOnly { get; } = Flag("--recv-only", "Only receive: never read stdin, never send");
+    public Option<TimeSpan?> Delay { get; } = TimeOption("--delay", "Wait TIME between lines sent", "-d");
+
+    public Option<string[]> Send { get; } = new("--send")
+    {
+        Description = "Send the files matching GLOB instead of stdin, then half-close (repeatable)",
+        HelpName = "GLOB",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Leave files matching GLOB out of --send (repeatable)",
+        HelpName = "GLOB",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> Progress { get; } = Flag("--progress", "Live bytes and rate on stderr (when stderr is a terminal, or with -v)");
+    // ---- end issue 5
+
     public Argument<string[]> Endpoint { get; } = new("endpoint")
     {
         Description = "HOST PORT to connect to; [HOST] PORT to listen on",
@@ -94,6 +132,7 @@ internal sealed class DotcatCommand
     public DotcatCommand()
     {
         Color.AcceptOnlyFromAmong("auto", "always", "never");
+        Completions.AcceptOnlyFromAmong([.. CompletionScripts.Shells, "powershell"]);
         Endpoint.Validators.Add(r =>
         {
             // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is.
@@ -108,6 +147,7 @@ internal sealed class DotcatCommand
         {
             Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,
+            Scan, Output, HexDump, AppendOutput, Crlf, SendOnly, RecvOnly, Delay, Send, Exclude, Progress, Completions,
             Endpoint,
         };
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
@@ -127,6 +167,13 @@ internal sealed class DotcatCommand
 
     private static Option<bool> Flag(string name, string description, params string[] aliases) =>
         new(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>A FILE option: <c>FileInfo</c>, so completion scripts offer file names.</summary>
+    private static Option<FileInfo> FileOption(string name, string description, string alias) => new(name, alias)
+    {
+        Description = description,
+        HelpName = "FILE",
+    };
 
     private static Option<TimeSpan?> TimeOption(string name, string description, string alias) => new(name, alias)
     {

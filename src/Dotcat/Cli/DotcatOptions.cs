@@ -72,6 +72,43 @@ internal sealed record DotcatOptions
     public int Verbosity { get; init; }
     public ColorMode Color { get; init; }
 
+    // ---- issue 5: scanning, files and the netcat toolbox
+    /// <summary><c>-z</c>: the ports to probe, ascending; null when not scanning.</summary>
+    public IReadOnlyList<int>? ScanPorts { get; init; }
+
+    /// <summary><c>-o</c>: the session's bytes, both directions in order, go to this file too.</summary>
+    public string? OutputFile { get; init; }
+
+    /// <summary><c>-x</c>: a hex dump of the session goes to this file.</summary>
+    public string? HexDumpFile { get; init; }
+
+    /// <summary><c>--append-output</c>: -o/-x files are appended to instead of truncated.</summary>
+    public bool AppendOutput { get; init; }
+
+    /// <summary><c>-C</c>: LF sent becomes CRLF.</summary>
+    public bool Crlf { get; init; }
+
+    /// <summary><c>--send-only</c>: what arrives is dropped; the session ends at stdin's EOF.</summary>
+    public bool SendOnly { get; init; }
+
+    /// <summary><c>--recv-only</c>: stdin is never read, nothing is sent.</summary>
+    public bool RecvOnly { get; init; }
+
+    /// <summary><c>-d</c>: pause between lines sent; null sends as fast as it reads.</summary>
+    public TimeSpan? LineDelay { get; init; }
+
+    /// <summary><c>--send</c> patterns: send the matching files instead of stdin (empty: stdin).</summary>
+    public IReadOnlyList<string> SendGlobs { get; init; } = [];
+
+    /// <summary><c>--exclude</c> patterns: files left out of <see cref="SendGlobs"/>.</summary>
+    public IReadOnlyList<string> ExcludeGlobs { get; init; } = [];
+
+    /// <summary><c>--progress</c>: live counters on stderr.</summary>
+    public bool Progress { get; init; }
+
+    public bool IsScan => ScanPorts is not null;
+    // ---- end issue 5
+
     public bool IsUnix => Transport is Transport.UnixStream or Transport.UnixDatagram;
     public bool IsDatagram => Transport is Transport.Udp or Transport.UnixDatagram;
 

@@ -8,7 +8,7 @@ namespace Dotcat.Cli;
 /// Turns a parse into one <see cref="DotcatOptions"/>, checking every rule between options here and nowhere else.
 /// A broken rule is a <see cref="UsageException"/> naming both options (exit 2).
 /// </summary>
-internal static class OptionsBinder
+internal static partial class OptionsBinder
 {
     public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode = null)
     {
@@ -43,8 +43,11 @@ internal static class OptionsBinder
         };
 
         options = options with { QuitAfterEof = parse.GetValue(cli.Quit) ?? DefaultQuitAfterEof(options) };
-        options = BindEndpoint(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort));
+        options = parse.GetValue(cli.Scan)
+            ? BindScan(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort))
+            : BindEndpoint(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort));
         CheckModeRules(options);
+        options = BindToolbox(cli, parse, options);
         return options;
     }
 

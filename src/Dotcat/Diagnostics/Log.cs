@@ -12,6 +12,9 @@ internal sealed class Log(TextWriter writer, int verbosity = 0, bool color = fal
     public bool Color { get; } = color;
     public bool IsVerbose => Verbosity > 0;
 
+    /// <summary>A live status line on the same stream (<c>--progress</c>), wiped before each diagnostic line.</summary>
+    public IStatusLine? StatusLine { get; set; }
+
     /// <summary>A log that drops everything (for in-memory tests and quiet helpers).</summary>
     public static Log Null { get; } = new(TextWriter.Null);
 
@@ -30,6 +33,15 @@ internal sealed class Log(TextWriter writer, int verbosity = 0, bool color = fal
     {
         string line = Color ? $"{ansi}dotcat: {message}\e[0m" : "dotcat: " + message;
         lock (_gate)
+        {
+            StatusLine?.Clear();
             writer.WriteLine(line);
+        }
     }
+}
+
+/// <summary>A line that is rewritten in place on stderr; it redraws itself later.</summary>
+internal interface IStatusLine
+{
+    void Clear();
 }

@@ -1,6 +1,7 @@
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Modes;
@@ -10,12 +11,13 @@ internal static class ConnectMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
+        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
         var socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
         string peer = Endpoints.Format(socket.RemoteEndPoint);
         log.Info($"connected to {peer}");
 
         await using var remote = new SocketDuplex(socket);
-        await using var local = new StdioDuplex(StreamSource.Stdin(), new StdoutWriter(Stdio.OpenStdout()));
+        await using var local = tools.Wrap(new StdioDuplex(tools.Input, new StdoutWriter(Stdio.OpenStdout())));
         await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
         return ExitCodes.Success;
     }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Modes;
@@ -14,8 +15,9 @@ internal static class ListenMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
+        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
         using Socket listener = await Listener.ListenStreamAsync(options, log, cancellationToken);
-        var stdin = StreamSource.Stdin();
+        IByteSource stdin = tools.Input;
         var stdout = new StdoutWriter(Stdio.OpenStdout());
 
         if (!options.KeepOpen)
@@ -23,15 +25,15 @@ internal static class ListenMode
             Socket client = await listener.AcceptAsync(cancellationToken);
             // One client only: stop listening, so a second one is refused instead of waiting unanswered.
             listener.Dispose();
-            await ServeAsync(client, new StdioDuplex(stdin, stdout), options, log, cancellationToken);
+            await ServeAsync(client, tools.Wrap(new StdioDuplex(stdin, stdout)), options, log, cancellationToken);
             return ExitCodes.Success;
         }
 
-        return await KeepOpenAsync(listener, new StdinBroadcast(stdin), stdout, options, log, cancellationToken);
+        return await KeepOpenAsync(listener, new StdinBroadcast(stdin), stdout, tools, options, log, cancellationToken);
     }
 
     private static async Task<int> KeepOpenAsync(
-        Socket listener, StdinBroadcast broadcast, StdoutWriter stdout, DotcatOptions options, Log log, CancellationToken cancellationToken)
+        Socket listener, StdinBroadcast broadcast, StdoutWriter stdout, SessionTools tools, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         // A session that finds stdout gone ends the whole listener, quietly, as a broken pipe ends cat.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -43,7 +45,7 @@ internal static class ListenMode
         {
             try
             {
-                await ServeAsync(client, new StdioDuplex(broadcast.Subscribe(), stdout), options, log, stop.Token);
+                await ServeAsync(client, tools.Wrap(new StdioDuplex(broadcast.Subscribe(), stdout)), options, log, stop.Token);
             }
             catch (StdoutClosedException e)
             {

@@ -48,7 +48,11 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     /// transfers); <paramref name="stdinFile"/> makes stdin that file itself, as a shell's <c>&lt; file</c> does.
     /// </summary>
     public static DotcatProcess Start(
-        IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null, string? stdinFile = null)
+        IEnumerable<string> args,
+        Stream? stdoutTarget = null,
+        IDictionary<string, string>? environment = null,
+        string? stdinFile = null,
+        string? workingDirectory = null)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var info = new ProcessStartInfo(stdinFile is null ? dotnet : "/bin/sh")
@@ -57,6 +61,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         if (stdinFile is not null)
         {
