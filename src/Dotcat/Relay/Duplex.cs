@@ -12,12 +12,6 @@ internal abstract class Duplex : IAsyncDisposable
     /// <summary>Sends all of <paramref name="data"/> (for datagrams: as one datagram).</summary>
     public abstract ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// True when a read would return at once (data waiting, or EOF): after the peer has finished, the relay still sends
-    /// what is ready, and no more. Sources that cannot tell say false.
-    /// </summary>
-    public virtual bool HasInputReady => false;
-
     /// <summary>Tells the other end no more data follows (TCP FIN) while reading goes on.</summary>
     public abstract ValueTask CompleteWritesAsync();
 

@@ -17,6 +17,11 @@ internal sealed record RelayOptions
     public TimeSpan? IdleTimeout { get; init; }
 
     /// <summary>
+    /// After the peer's EOF, how long the local end may stay quiet before the session ends anyway (socat's -t).
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Bytes per read. Large reads keep bulk transfers near the kernel's speed; the two buffers are the session's
     /// only per-session memory, fixed however much flows.
     /// </summary>
@@ -31,8 +36,8 @@ internal sealed record RelayStats(long Sent, long Received, TimeSpan Elapsed);
 /// reader on one side slows the other side down instead of filling memory.
 /// <list type="bullet">
 /// <item>Local EOF half-closes the remote end (unless told not to) and reading goes on, so the peer's reply arrives.</item>
-/// <item>Remote EOF ends the session once its bytes are written locally, even if the local end is still open; what the
-/// local end has ready at that moment (the rest of a file, a filled pipe) is still sent, so nothing already given is lost.</item>
+/// <item>Remote EOF ends the session once its bytes are written locally and the local end has been quiet for
+/// <see cref="RelayOptions.Linger"/>, even if it is still open; what it still produces until then is sent.</item>
 /// <item>After local EOF, <see cref="RelayOptions.QuitAfterEof"/> of silence from the remote end also ends it.</item>
 /// <item><see cref="RelayOptions.IdleTimeout"/> of silence both ways fails it.</item>
 /// </list>
@@ -121,9 +126,19 @@ internal static class DuplexRelay
                 received += read;
             }
 
-            // The peer finished first. Send what the local end already holds, but wait for nothing more.
-            while (!upstream.IsCompleted && (Volatile.Read(ref sending) || local.HasInputReady))
-                await Task.WhenAny(upstream, chunkSent.WaitAsync(stop.Token));
+            // The peer finished first. The local end may still be producing (the rest of a file, a pipe being filled,
+            // in flight when the peer's EOF came): forward it until it has been quiet for a moment, then end, even
+            // though it is still open.
+            while (!upstream.IsCompleted)
+            {
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                quiet.CancelAfter(options.Linger);
+                Task next = chunkSent.WaitAsync(quiet.Token);
+                await Task.WhenAny(upstream, next);
+                stop.Token.ThrowIfCancellationRequested();
+                if (!next.IsCompletedSuccessfully && !upstream.IsCompleted && !Volatile.Read(ref sending))
+                    break;
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
         {

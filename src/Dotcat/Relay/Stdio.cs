@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Dotcat.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
@@ -21,15 +20,6 @@ internal static class Stdio
     public static Stream OpenStdout() => OperatingSystem.IsWindows()
         ? Console.OpenStandardOutput()
         : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-
-    /// <summary>True when a read of stdin would return at once: a file, a pipe or terminal with bytes waiting, or EOF.</summary>
-    public static bool StdinReady()
-    {
-        if (OperatingSystem.IsWindows())
-            return false;
-        var poll = new Native.PollFd { Fd = 0, Events = Native.POLLIN };
-        return Native.Poll(ref poll, 1, 0) > 0 && poll.Revents != 0;
-    }
 
     /// <summary>True when the write failed because the reader of the pipe is gone.</summary>
     public static bool IsBrokenPipe(IOException exception) =>
@@ -81,8 +71,6 @@ internal sealed class StdioDuplex(IByteSource input, StdoutWriter output) : Dupl
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         output.WriteAsync(data, cancellationToken);
 
-    public override bool HasInputReady => input.HasDataReady;
-
     public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
 
     public override ValueTask DisposeAsync()
@@ -96,18 +84,12 @@ internal sealed class StdioDuplex(IByteSource input, StdoutWriter output) : Dupl
 internal interface IByteSource : IDisposable
 {
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
-
-    /// <summary>True when a read would not wait (data or EOF is there); false when unknown.</summary>
-    bool HasDataReady => false;
 }
 
 /// <summary>A plain stream as a source (stdin in a one-session run; a file or a test's MemoryStream).</summary>
-internal sealed class StreamSource(Stream stream, Func<bool>? hasDataReady = null) : IByteSource
+internal sealed class StreamSource(Stream stream) : IByteSource
 {
-    /// <summary>The process's stdin, which can tell whether a read would wait.</summary>
-    public static StreamSource Stdin() => new(Stdio.OpenStdin(), Stdio.StdinReady);
-
-    public bool HasDataReady => hasDataReady?.Invoke() ?? false;
+    public static StreamSource Stdin() => new(Stdio.OpenStdin());
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         stream.ReadAsync(buffer, cancellationToken);
@@ -124,18 +106,3 @@ internal sealed class EmptySource : IByteSource
     public void Dispose() { }
 }
 
-internal static partial class Native
-{
-    public const short POLLIN = 1;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
-}

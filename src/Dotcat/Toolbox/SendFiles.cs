@@ -55,9 +55,6 @@ internal sealed class FilesSource(IReadOnlyList<SendFile> files, Log log) : IByt
     private int _next;
     private FileStream? _current;
 
-    /// <summary>Files on disk never make a read wait.</summary>
-    public bool HasDataReady => true;
-
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)

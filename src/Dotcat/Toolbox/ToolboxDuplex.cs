@@ -54,8 +54,6 @@ internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
             await inner.WriteAsync(data, cancellationToken);
     }
 
-    public override bool HasInputReady => !_pending.IsEmpty || inner.HasInputReady;
-
     public override ValueTask CompleteWritesAsync() => inner.CompleteWritesAsync();
 
     public override ValueTask DisposeAsync() => inner.DisposeAsync();

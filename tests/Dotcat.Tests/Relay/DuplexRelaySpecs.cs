@@ -66,6 +66,28 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task After_the_peer_half_closes_what_stdin_still_produces_is_sent()
+    {
+        var stdin = new Pipe();
+        await using var local = Local.Open(stdin);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+        var options = new RelayOptions { Linger = TimeSpan.FromSeconds(5) };
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
+        await peer.CompleteWritesAsync();                                  // e.g. a listener whose stdin was empty
+        var buffer = new byte[16];
+        for (int i = 0; i < 3; i++)
+        {
+            await stdin.Writer.WriteAsync(Hello);                          // a producer still writing
+            (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
+        }
+        await stdin.Writer.CompleteAsync();
+
+        (await relay).Sent.ShouldBe(15);
+        (await peer.ReadToEndAsync()).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task No_shutdown_keeps_the_socket_open_after_stdin_eof()
     {
         await using var local = Local.From(Hello);
@@ -119,11 +141,11 @@ public class DuplexRelaySpecs
         failure.Message.ShouldBe("idle timeout: no data for 0.2s");
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 20_000)]
     public async Task Binary_data_passes_unchanged_both_ways()
     {
-        byte[] up = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
-        byte[] down = RandomNumberGenerator.GetBytes(2 * 1024 * 1024 + 3);
+        byte[] up = RandomNumberGenerator.GetBytes(300 * 1024 + 17);
+        byte[] down = RandomNumberGenerator.GetBytes(200 * 1024 + 3);
         await using var local = Local.From(up);
         (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
 
