@@ -32,7 +32,7 @@ internal sealed class DotcatCommand
 
     public Option<int> MaxConnections { get; } = new("--max-conns", "-m")
     {
-        Description = "Most clients served at once (default 100)",
+        Description = "Most clients served at once",
         HelpName = "N",
         DefaultValueFactory = _ => 100,
         CustomParser = r => ParseWith<int>(r, "--max-conns", s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : null) ?? 0,
@@ -80,7 +80,6 @@ internal sealed class DotcatCommand
     {
         Description = "Colour stderr diagnostics: auto, always, never",
         HelpName = "WHEN",
-        DefaultValueFactory = _ => ColorMode.Auto,
     };
 
     // ---- issue 5: shell experience, files, scanning and the netcat toolbox
