@@ -89,7 +89,6 @@ internal interface IByteSource : IDisposable
 /// <summary>A plain stream as a source (stdin in a one-session run; a file or a test's MemoryStream).</summary>
 internal sealed class StreamSource(Stream stream) : IByteSource
 {
-    public static StreamSource Stdin() => new(Stdio.OpenStdin());
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         stream.ReadAsync(buffer, cancellationToken);

@@ -34,7 +34,7 @@ internal sealed class SessionTools : IAsyncDisposable
     private bool Active => Recorder is not null || Progress is not null || Crlf || LineDelay is not null || SendOnly;
 
     public static SessionTools Open(DotcatOptions options, Log log, TextWriter stderr, bool stderrIsTerminal) =>
-        Open(options, log, stderr, stderrIsTerminal, Directory.GetCurrentDirectory(), StreamSource.Stdin);
+        Open(options, log, stderr, stderrIsTerminal, Directory.GetCurrentDirectory(), () => new StdinReader(Stdio.OpenStdin()));
 
     public static SessionTools Open(
         DotcatOptions options, Log log, TextWriter stderr, bool stderrIsTerminal, string directory, Func<IByteSource> stdin)

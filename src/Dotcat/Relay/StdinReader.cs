@@ -1,0 +1,48 @@
+namespace Dotcat.Relay;
+
+/// <summary>
+/// stdin read on a thread of its own. A read of a terminal, pipe or file blocks and cannot be cancelled; on the
+/// thread pool it would hold a pool thread for as long as stdin stays silent, and the pool would answer by starting
+/// more threads (memory). Here one thread does every blocking read, and callers await its results.
+/// </summary>
+internal sealed class StdinReader : IByteSource
+{
+    private readonly Stream _stdin;
+    private readonly SemaphoreSlim _requested = new(0);
+    private Memory<byte> _buffer;
+    private TaskCompletionSource<int>? _result;
+
+    public StdinReader(Stream stdin)
+    {
+        _stdin = stdin;
+        new Thread(ReadLoop) { IsBackground = true, Name = "dotcat stdin" }.Start();
+    }
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var result = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _buffer = buffer;
+        _result = result;
+        _requested.Release();
+        return new ValueTask<int>(result.Task.WaitAsync(cancellationToken));
+    }
+
+    private void ReadLoop()
+    {
+        while (true)
+        {
+            _requested.Wait();
+            try
+            {
+                _result!.SetResult(_stdin.Read(_buffer.Span));
+            }
+            catch (Exception e)
+            {
+                _result!.SetException(e);
+            }
+        }
+    }
+
+    /// <summary>stdin is the process's: the thread ends with it.</summary>
+    public void Dispose() { }
+}
