@@ -1,25 +1,20 @@
 using System.Runtime.CompilerServices;
 using Dotcat.Diagnostics;
-using Microsoft.Win32.SafeHandles;
 
 namespace Dotcat.Relay;
 
 /// <summary>
 /// The process's stdin and stdout as raw, unbuffered byte streams. Not <c>Console.In/Out</c>: those decode text, and on
-/// Unix <c>Console.OpenStandardOutput</c> silently drops writes to a closed pipe, where a FileStream over fd 1 reports
+/// Unix <c>Console.OpenStandardOutput</c> silently drops writes to a closed pipe, where <see cref="FdStream"/> reports
 /// EPIPE so dotcat can stop.
 /// </summary>
 internal static class Stdio
 {
     private const int EPIPE = 32;
 
-    public static Stream OpenStdin() => OperatingSystem.IsWindows()
-        ? Console.OpenStandardInput()
-        : new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+    public static Stream OpenStdin() => OperatingSystem.IsWindows() ? Console.OpenStandardInput() : new FdStream(0, FileAccess.Read);
 
-    public static Stream OpenStdout() => OperatingSystem.IsWindows()
-        ? Console.OpenStandardOutput()
-        : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    public static Stream OpenStdout() => OperatingSystem.IsWindows() ? Console.OpenStandardOutput() : new FdStream(1, FileAccess.Write);
 
     /// <summary>True when the write failed because the reader of the pipe is gone.</summary>
     public static bool IsBrokenPipe(IOException exception) =>
@@ -40,7 +35,9 @@ internal sealed class StdoutWriter(Stream stdout) : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await stdout.WriteAsync(data, cancellationToken);
+            // A plain write, as cat does: stdout is a pipe, file or terminal, where an async write would only move the
+            // same blocking call to another thread. A slow reader holds this session back, which is the point.
+            stdout.Write(data.Span);
         }
         catch (IOException e) when (Stdio.IsBrokenPipe(e))
         {

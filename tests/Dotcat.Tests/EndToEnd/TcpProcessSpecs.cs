@@ -292,6 +292,39 @@ public class TcpProcessSpecs
     }
 
     [UnixFact(Timeout = 20_000)]
+    public async Task Output_to_a_file_moves_the_shells_offset_so_later_writes_follow_it()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        Task serve = Task.Run(async () =>
+        {
+            using Socket peer = await server.AcceptSocketAsync();
+            await peer.SendAsync("hello\n"u8.ToArray());
+        });
+        string output = Path.GetTempFileName();
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("{ echo before; \"$0\" \"$1\" 127.0.0.1 \"$2\"; echo after; } > \"$3\"");
+            info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
+            info.ArgumentList.Add(Port(server).ToString());
+            info.ArgumentList.Add(output);
+            using var shell = System.Diagnostics.Process.Start(info)!;
+            await shell.WaitForExitAsync();
+
+            shell.ExitCode.ShouldBe(0);
+            (await File.ReadAllTextAsync(output)).ShouldBe("before\nhello\nafter\n");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+        await serve;
+    }
+
+    [UnixFact(Timeout = 20_000)]
     public async Task Sigint_exits_130_and_sigterm_exits_143()
     {
         foreach ((int signal, int exitCode) in new[] { (2, 130), (15, 143) })
