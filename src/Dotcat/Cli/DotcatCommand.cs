@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Dotcat.Diagnostics;
+using Dotcat.Responders;
 using Dotcat.Text;
 using Dotcat.Transports;
 
@@ -81,6 +82,36 @@ internal sealed class DotcatCommand
         DefaultValueFactory = _ => ColorMode.Auto,
     };
 
+    // Servers: what answers clients instead of stdin/stdout.
+    public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP", "-u");
+
+    public Option<string?> Respond { get; } = new("--respond")
+    {
+        Description = "Listen: answer clients with a built-in responder (list below)",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> TimeFormat { get; } = new("--time-format")
+    {
+        Description = "The time responder's default format (default %Y-%m-%d %X)",
+        HelpName = "FMT",
+    };
+
+    public Option<string?> Exec { get; } = new("--exec", "-e")
+    {
+        Description = "Connect the socket to a program's stdin/stdout (argv split, no shell)",
+        HelpName = "CMD",
+    };
+
+    public Option<string?> ShellExec { get; } = new("--sh-exec", "-c")
+    {
+        Description = "The same through the system shell (/bin/sh -c, cmd.exe /c)",
+        HelpName = "CMD",
+    };
+
+    public Option<bool> Broker { get; } = Flag("--broker", "Listen: relay each client's data to every other client");
+    public Option<bool> Chat { get; } = Flag("--chat", "--broker with <userN> name prefixes and join/leave announcements");
+
     public Argument<string[]> Endpoint { get; } = new("endpoint")
     {
         Description = "HOST PORT to connect to; [HOST] PORT to listen on",
@@ -93,6 +124,7 @@ internal sealed class DotcatCommand
     public DotcatCommand()
     {
         Color.AcceptOnlyFromAmong("auto", "always", "never");
+        Respond.AcceptOnlyFromAmong(ResponderCatalog.Names);
         Endpoint.Validators.Add(r =>
         {
             // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is.
@@ -103,10 +135,11 @@ internal sealed class DotcatCommand
             }
         });
 
-        Root = new RootCommand(Summary)
+        Root = new RootCommand(Summary + "\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
         {
             Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,
+            Udp, Respond, TimeFormat, Exec, ShellExec, Broker, Chat,
             Endpoint,
         };
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.

@@ -18,6 +18,12 @@ internal abstract class Duplex : IAsyncDisposable
     /// </summary>
     public virtual bool HasInputReady => false;
 
+    /// <summary>
+    /// Completes when a read would not wait (data or EOF has arrived), without taking a buffer: a server with many idle
+    /// clients borrows read buffers only while data flows. Ends at once where it cannot tell.
+    /// </summary>
+    public virtual ValueTask WaitForInputAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Tells the other end no more data follows (TCP FIN) while reading goes on.</summary>
     public abstract ValueTask CompleteWritesAsync();
 
