@@ -9,18 +9,21 @@ namespace Dotcat.Broker;
 
 /// <summary>
 /// <c>--broker</c> and <c>--chat</c>: what each client sends reaches every other client and stdout; what stdin gives
-/// reaches every client. Each client has its own send queue and writer, so a client that leaves, or reads slowly,
-/// never holds up the others; a client whose queue passes <see cref="QueueLimit"/> bytes is disconnected, so memory
-/// stays bounded however slow it is.
+/// reaches every client. Each client has its own send queue and writer, so a client that leaves never holds up the
+/// others. Memory stays bounded: once a client has <see cref="ThrottleMark"/> bytes waiting, senders pause until it
+/// takes some; a client that takes nothing for <see cref="SlowClientPatience"/> meanwhile is disconnected.
 /// </summary>
 internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
 {
-    /// <summary>Bytes waiting for one client before it is judged too slow and disconnected.</summary>
-    public const int QueueLimit = 1024 * 1024;
+    /// <summary>Bytes waiting for one client above which the senders wait for it.</summary>
+    public const int ThrottleMark = 256 * 1024;
+
+    /// <summary>How long a client with a full queue may go without taking anything before it is dropped.</summary>
+    public static readonly TimeSpan SlowClientPatience = TimeSpan.FromSeconds(2);
 
     private const int ReadSize = 16 * 1024;
 
-    /// <summary>Stdin's messages, in chat, come from user 0 (as ncat's fd 0).</summary>
+    /// <summary>Stdin's messages, in chat, come from user 0 (as from ncat's fd 0).</summary>
     private const int StdinUser = 0;
 
     private readonly Lock _gate = new();
@@ -43,7 +46,7 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
             if (read == 0)
                 return;
             ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
-            Broadcast(chat ? ChatText.Message(StdinUser, data) : data.ToArray(), from: null);
+            await BroadcastAsync(chat ? ChatText.Message(StdinUser, data) : data.ToArray(), from: null, cancellationToken);
         }
     }
 
@@ -65,8 +68,8 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
                     break;
                 ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
                 byte[] message = chat ? ChatText.Message(member.User, data) : data.ToArray();
-                Broadcast(message, from: member);
                 await stdout.WriteAsync(message, cancellationToken);
+                await BroadcastAsync(message, from: member, leave.Token);
             }
         }
         catch (SocketException e)
@@ -75,12 +78,12 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         }
         catch (OperationCanceledException) when (leave.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Dropped for reading too slowly, or its writer failed: it is gone either way.
+            // Dropped as too slow, or its writer failed: it is gone either way.
         }
         finally
         {
-            Leave(member);
-            await leave.CancelAsync();
+            Remove(member, why: null);
+            member.Stop();
             await writer;
         }
     }
@@ -98,7 +101,8 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
             Announce(announcement);
     }
 
-    private void Leave(Member member)
+    /// <summary>Takes a client out (once); <paramref name="why"/> is logged when the broker is the one dropping it.</summary>
+    private void Remove(Member member, string? why)
     {
         lock (_gate)
         {
@@ -107,14 +111,19 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
             if (_members.Count == 0)
                 _someoneConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        if (why is not null)
+        {
+            log.Warning($"disconnecting {member.Address} as <user{member.User}>: {why}");
+            member.Stop();
+        }
         if (chat)
             Announce(ChatText.Left(member.User));
     }
 
-    // Announcements go to every client and to stdout; stdout is written in the background so joining never waits on it.
+    // Announcements go to every client and to stdout; neither is waited for, so joining and leaving never block.
     private void Announce(byte[] text)
     {
-        Broadcast(text, from: null);
+        Queue(text, from: null);
         _ = WriteStdoutQuietlyAsync(text);
     }
 
@@ -130,23 +139,32 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         }
     }
 
-    /// <summary>Queues <paramref name="message"/> for every client but its sender, in one order for all of them.</summary>
-    private void Broadcast(byte[] message, Member? from)
+    /// <summary>
+    /// Queues <paramref name="message"/> for every client but its sender, then waits while any of them is too far
+    /// behind: the sender is slowed down (TCP pushes back to it) instead of memory growing.
+    /// </summary>
+    private async Task BroadcastAsync(byte[] message, Member? from, CancellationToken cancellationToken)
     {
-        List<Member> tooSlow = [];
+        foreach (Member member in Queue(message, from))
+        {
+            if (!await member.WaitForRoomAsync(cancellationToken))
+                Remove(member, $"it took nothing for {SlowClientPatience.TotalSeconds:0} s with {ThrottleMark / 1024} KiB waiting for it");
+        }
+    }
+
+    /// <summary>Queues in one order for everyone; returns the clients now above the throttle mark.</summary>
+    private List<Member> Queue(byte[] message, Member? from)
+    {
+        List<Member> behind = [];
         lock (_gate)
         {
             foreach (Member member in _members)
             {
-                if (member != from && !member.TryQueue(message))
-                    tooSlow.Add(member);
+                if (member != from && member.Enqueue(message) > ThrottleMark)
+                    behind.Add(member);
             }
         }
-        foreach (Member member in tooSlow)
-        {
-            log.Warning($"disconnecting {member.Address} as <user{member.User}>: more than {QueueLimit / 1024} KiB waiting to be sent to it");
-            member.Drop();
-        }
+        return behind;
     }
 
     private static string Address(EndPoint? endPoint) => endPoint switch
@@ -159,22 +177,49 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
     {
         private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private long _queuedBytes;
+        private volatile bool _stopped;
+        private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int User { get; } = user;
         public string Address { get; } = address;
 
-        /// <summary>False, queueing nothing, once the client is that far behind.</summary>
-        public bool TryQueue(byte[] message)
+        /// <summary>Adds a message; returns the bytes now waiting.</summary>
+        public long Enqueue(byte[] message) =>
+            _queue.Writer.TryWrite(message) ? Interlocked.Add(ref _queuedBytes, message.Length) : 0;
+
+        /// <summary>
+        /// Waits until the queue is back under the mark; false if the client took nothing for the whole patience.
+        /// </summary>
+        public async Task<bool> WaitForRoomAsync(CancellationToken cancellationToken)
         {
-            if (Interlocked.Add(ref _queuedBytes, message.Length) > QueueLimit)
-                return false;
-            return _queue.Writer.TryWrite(message);
+            while (!_stopped && Interlocked.Read(ref _queuedBytes) > ThrottleMark)
+            {
+                try
+                {
+                    await Volatile.Read(ref _progress).Task.WaitAsync(SlowClientPatience, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
-        public void Drop()
+        /// <summary>Ends the writer and the reader; safe to call more than once, and after the client left.</summary>
+        public void Stop()
         {
+            _stopped = true;
+            _progress.TrySetResult();
             _queue.Writer.TryComplete();
-            leave.Cancel();
+            try
+            {
+                leave.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its session already ended.
+            }
         }
 
         public async Task WriteQueuedAsync(Log log)
@@ -185,6 +230,8 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
                 {
                     await connection.WriteAsync(message, leave.Token);
                     Interlocked.Add(ref _queuedBytes, -message.Length);
+                    if (!_stopped)
+                        Interlocked.Exchange(ref _progress, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 }
             }
             catch (SocketException e)
