@@ -24,6 +24,8 @@ internal static class ListenMode
         Responder? responder = options.Responder is { } name
             ? ResponderCatalog.Find(name, new ResponderSettings { TimeFormat = options.TimeFormat })
             : null;
+        if (responder is not null)
+            InlineSocketCompletions.Enable();
         if (responder is not null && options.IsDatagram)
             return await AnswerDatagramsAsync(responder, options, log, cancellationToken);
 
