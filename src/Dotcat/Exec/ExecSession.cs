@@ -19,7 +19,7 @@ internal static class ExecSession
     public static async Task RunAsync(Socket client, ExecCommand command, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         string peer = Endpoints.Format(client.RemoteEndPoint);
-        await using var socket = new SocketDuplex(client);
+        await using var socket = new ClientEnd(new SocketDuplex(client));
         await using var process = ProcessDuplex.Start(command, Environment(client, options));
         log.Info($"running '{command.FileName}' for {peer}", level: 2);
 
@@ -37,6 +37,32 @@ internal static class ExecSession
         await socket.CompleteWritesAsync();
         // The relay counts from the socket's side; the summary speaks for dotcat, which sent what the process printed.
         log.Info(Session.Summary(new RelayStats(stats.Received, stats.Sent, stats.Elapsed)));
+    }
+
+    /// <summary>
+    /// The client's socket, where a reset reads as EOF: the process then sees its stdin close and can end, instead of
+    /// waiting forever for a client that is gone (the relay ignores read failures, expecting the other side to fail too).
+    /// </summary>
+    private sealed class ClientEnd(SocketDuplex socket) : Duplex
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await socket.ReadAsync(buffer, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                return 0;
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            socket.WriteAsync(data, cancellationToken);
+
+        public override ValueTask CompleteWritesAsync() => socket.CompleteWritesAsync();
+
+        public override ValueTask DisposeAsync() => socket.DisposeAsync();
     }
 
     /// <summary>DOTCAT_* variables describing the connection, like ncat's NCAT_*.</summary>

@@ -87,11 +87,23 @@ internal sealed class ProcessDuplex : Duplex
             }
             catch (OperationCanceledException)
             {
-                _process.Kill(entireProcessTree: true);
+                Kill();
             }
         }
         await _stdout.DisposeAsync();
         _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            // It exited meanwhile, or cannot be signalled: either way there is nothing more to end.
+        }
     }
 
     private void CloseStdin()

@@ -127,4 +127,21 @@ public class ExecCommandTests
         for (int i = 0; i < 2; i++)
             await dotcat.WaitForStderrAsync(l => l.StartsWith("dotcat: cannot run 'nosuch-program': ", StringComparison.Ordinal));
     }
+
+    [UnixFact(Timeout = 20_000)]
+    public async Task A_client_that_resets_ends_its_process_and_the_session()
+    {
+        await using var dotcat = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v", "-e", "/bin/cat");
+        int port = await dotcat.WaitForListeningPortAsync();
+
+        using (Socket client = await Sockets.ConnectAsync(port))
+        {
+            await client.SendAsync("x\n");
+            await client.ReadUntilAsync("x\n");
+            client.LingerState = new LingerOption(true, 0); // close with RST
+        }
+
+        // cat saw its stdin close, so the one-client listener ends.
+        await dotcat.WaitForExitAsync();
+    }
 }
