@@ -135,7 +135,7 @@ internal sealed class DotcatCommand
             }
         });
 
-        Root = new RootCommand(Summary + "\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
+        Root = new RootCommand(Summary + "\n\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
         {
             Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,

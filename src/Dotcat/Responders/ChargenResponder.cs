@@ -24,10 +24,11 @@ internal sealed class ChargenResponder : Responder
         try
         {
             var pattern = new Chargen();
+            var fairness = new Fairness();
             while (true)
             {
                 pattern.Fill(buffer);
-                await peer.WriteAsync(buffer, left.Token);
+                await fairness.YieldIfBusyAsync(peer.WriteAsync(buffer, left.Token));
             }
         }
         catch (SocketException)

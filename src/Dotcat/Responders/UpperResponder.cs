@@ -34,17 +34,23 @@ internal sealed class UpperResponder : Responder
     {
         private readonly Utf8UpperCaser _caser = new();
 
-        public ValueTask AnswerAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) =>
-            SendAsync(output => _caser.Transform(chunk.Span, output), cancellationToken);
-
-        /// <summary>At EOF, bytes of a character that never finished go back unchanged.</summary>
-        public ValueTask FinishAsync(CancellationToken cancellationToken) =>
-            SendAsync(_caser.Flush, cancellationToken);
-
-        private async ValueTask SendAsync(Action<IBufferWriter<byte>> produce, CancellationToken cancellationToken)
+        public async ValueTask AnswerAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
         {
             using var output = new PooledBufferWriter();
-            produce(output);
+            _caser.Transform(chunk.Span, output);
+            await SendAsync(output, cancellationToken);
+        }
+
+        /// <summary>At EOF, bytes of a character that never finished go back unchanged.</summary>
+        public async ValueTask FinishAsync(CancellationToken cancellationToken)
+        {
+            using var output = new PooledBufferWriter();
+            _caser.Flush(output);
+            await SendAsync(output, cancellationToken);
+        }
+
+        private async ValueTask SendAsync(PooledBufferWriter output, CancellationToken cancellationToken)
+        {
             if (output.WrittenCount > 0)
                 await peer.WriteAsync(output.WrittenMemory, cancellationToken);
         }
