@@ -82,9 +82,10 @@ internal sealed class DotcatCommand
         DefaultValueFactory = _ => ColorMode.Auto,
     };
 
-    // Servers: what answers clients instead of stdin/stdout.
+    // -u belongs to the datagram transports (issue 3); declared here so UDP responders can be reached until they land.
     public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP", "-u");
 
+    // Servers: what answers clients instead of stdin/stdout.
     public Option<string?> Respond { get; } = new("--respond")
     {
         Description = "Listen: answer clients with a built-in responder (list below)",
