@@ -25,16 +25,20 @@ _dotcat() {
         -w|--wait) :; return ;;
         -i|--idle-timeout) :; return ;;
         -q) :; return ;;
-        --color) _dotcat_reply < <(compgen -W 'always auto never' -- "$cur"); return ;;
+        --respond) _dotcat_reply < <(compgen -W 'chargen daytime discard echo time upper uppercase' -- "$cur"); return ;;
+        --time-format) :; return ;;
+        -e|--exec) :; return ;;
+        -c|--sh-exec) :; return ;;
         -o|--output) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
         -x|--hex-dump) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
         -d|--delay) :; return ;;
         --send) :; return ;;
         --exclude) :; return ;;
+        --color) _dotcat_reply < <(compgen -W 'always auto never' -- "$cur"); return ;;
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns -v --verbose --color -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress' -- "$cur")
+        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
         return
     fi
 
@@ -43,7 +47,7 @@ _dotcat() {
         w=${COMP_WORDS[i]}
         if [[ -n $skip ]]; then skip=; [[ $w == = ]] && skip=1; continue; fi
         case $w in
-            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--color|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude) skip=1 ;;
+            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--respond|--time-format|-e|--exec|-c|--sh-exec|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
             --) ;;
             -*) ;;
             *) (( n++ )) ;;

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Reflection;
 using Dotcat.Diagnostics;
+using Dotcat.Responders;
 using Dotcat.Text;
 using Dotcat.Transports;
 
@@ -118,6 +119,36 @@ internal sealed class DotcatCommand
 
     public Option<bool> Progress { get; } = Flag("--progress", "Live bytes and rate on stderr (when stderr is a terminal, or with -v)");
     // ---- end issue 5
+    // -u belongs to the datagram transports (issue 3); declared here so UDP responders can be reached until they land.
+    public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP", "-u");
+
+    // Servers: what answers clients instead of stdin/stdout.
+    public Option<string?> Respond { get; } = new("--respond")
+    {
+        Description = "Listen: answer clients with a built-in responder (listed above)",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> TimeFormat { get; } = new("--time-format")
+    {
+        Description = "The time responder's default format (default %Y-%m-%d %X)",
+        HelpName = "FMT",
+    };
+
+    public Option<string?> Exec { get; } = new("--exec", "-e")
+    {
+        Description = "Connect the socket to a program's stdin/stdout (argv split, no shell)",
+        HelpName = "CMD",
+    };
+
+    public Option<string?> ShellExec { get; } = new("--sh-exec", "-c")
+    {
+        Description = "The same through the system shell (/bin/sh -c, cmd.exe /c)",
+        HelpName = "CMD",
+    };
+
+    public Option<bool> Broker { get; } = Flag("--broker", "Listen: relay each client's data to every other client");
+    public Option<bool> Chat { get; } = Flag("--chat", "--broker with <userN> name prefixes and join/leave announcements");
 
     public Argument<string[]> Endpoint { get; } = new("endpoint")
     {
@@ -132,6 +163,7 @@ internal sealed class DotcatCommand
     {
         Color.AcceptOnlyFromAmong("auto", "always", "never");
         Completions.AcceptOnlyFromAmong([.. CompletionScripts.Shells, "powershell"]);
+        Respond.AcceptOnlyFromAmong(ResponderCatalog.Names);
         Endpoint.Validators.Add(r =>
         {
             // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is.
@@ -142,11 +174,14 @@ internal sealed class DotcatCommand
             }
         });
 
-        Root = new RootCommand(Summary)
+        Root = new RootCommand(Summary + "\n\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
         {
-            Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
-            Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,
-            Scan, Output, HexDump, AppendOutput, Crlf, SendOnly, RecvOnly, Delay, Send, Exclude, Progress, Completions,
+            // Help lists them in this order: how to connect, how to serve, the toolbox, then diagnostics.
+            Listen, KeepOpen, Udp, IPv4, IPv6, Source, SourcePort, MaxConnections,
+            Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns,
+            Respond, TimeFormat, Exec, ShellExec, Broker, Chat,
+            Scan, Output, HexDump, AppendOutput, Crlf, SendOnly, RecvOnly, Delay, Send, Exclude, Progress,
+            Verbose, Color, Completions,
             Endpoint,
         };
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.

@@ -1,4 +1,6 @@
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
+using Dotcat.Text;
 using Dotcat.Transports;
 
 namespace Dotcat.Cli;
@@ -15,6 +17,14 @@ internal enum Transport
     Udp,
     UnixStream,
     UnixDatagram,
+}
+
+/// <summary><c>--broker</c> relays clients to each other; <c>--chat</c> adds names and announcements.</summary>
+internal enum BrokerKind
+{
+    None,
+    Broker,
+    Chat,
 }
 
 internal enum IpFamily
@@ -108,6 +118,18 @@ internal sealed record DotcatOptions
 
     public bool IsScan => ScanPorts is not null;
     // ---- end issue 5
+    // Servers: what answers clients instead of stdin/stdout (SPEC sections 5 and 6, --broker, --chat).
+
+    /// <summary><c>--respond</c>: the built-in responder's name (aliases already resolved), or null.</summary>
+    public string? Responder { get; init; }
+
+    /// <summary><c>--time-format</c>: the <c>time</c> responder's answer to an empty request.</summary>
+    public string TimeFormat { get; init; } = Strftime.DefaultFormat;
+
+    /// <summary><c>-e</c>/<c>-c</c>: the program each connection is joined to, or null.</summary>
+    public ExecCommand? Exec { get; init; }
+
+    public BrokerKind Broker { get; init; }
 
     public bool IsUnix => Transport is Transport.UnixStream or Transport.UnixDatagram;
     public bool IsDatagram => Transport is Transport.Udp or Transport.UnixDatagram;

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
+using Dotcat.Responders;
+using Dotcat.Text;
 using Dotcat.Transports;
 
 namespace Dotcat.Cli;
@@ -27,7 +30,7 @@ internal static partial class OptionsBinder
         var options = new DotcatOptions
         {
             Mode = mode,
-            Transport = Transport.Tcp,
+            Transport = parse.GetValue(cli.Udp) ? Transport.Udp : Transport.Tcp,
             Family = ipv4 ? IpFamily.IPv4 : ipv6 ? IpFamily.IPv6 : IpFamily.Any,
             KeepOpen = parse.GetValue(cli.KeepOpen),
             MaxConnections = parse.GetValue(cli.MaxConnections),
@@ -46,6 +49,7 @@ internal static partial class OptionsBinder
         options = parse.GetValue(cli.Scan)
             ? BindScan(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort))
             : BindEndpoint(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort));
+        options = BindServer(cli, parse, options);
         CheckModeRules(options);
         options = BindToolbox(cli, parse, options);
         return options;
@@ -78,6 +82,46 @@ internal static partial class OptionsBinder
             (1, int port) => options with { Host = CheckHost(options, operands[0]), Port = port },
             (_, null) => options with { Host = CheckHost(options, operands[0]), Port = ParsePort(operands[1], allowZero: true) },
             _ => throw new UsageException("cannot use -p/--source-port with a PORT operand in listen mode"),
+        };
+    }
+
+    /// <summary>
+    /// <c>--respond</c>, <c>-e</c>/<c>-c</c>, <c>--broker</c>/<c>--chat</c>: at most one of them answers clients.
+    /// Responders and the broker serve until interrupted, so they imply <c>-k</c>.
+    /// </summary>
+    private static DotcatOptions BindServer(DotcatCommand cli, ParseResult parse, DotcatOptions options)
+    {
+        string? respond = parse.GetValue(cli.Respond), exec = parse.GetValue(cli.Exec), shell = parse.GetValue(cli.ShellExec);
+        string? timeFormat = parse.GetValue(cli.TimeFormat);
+        bool broker = parse.GetValue(cli.Broker), chat = parse.GetValue(cli.Chat);
+
+        (string Name, bool Given)[] servers =
+        [
+            ("--respond", respond is not null), ("-e/--exec", exec is not null), ("-c/--sh-exec", shell is not null),
+            ("--broker", broker), ("--chat", chat),
+        ];
+        var given = servers.Where(s => s.Given).Select(s => s.Name).ToList();
+        if (given.Count == 2 && !(broker && chat))
+            throw new UsageException($"cannot use {given[0]} with {given[1]}");
+        if (given.Count > 2)
+            throw new UsageException($"cannot use {given[0]} with {given[^1]}");
+
+        Responder? responder = respond is null ? null : ResponderCatalog.Find(respond, new ResponderSettings());
+        if (timeFormat is not null && responder is not TimeResponder)
+            throw new UsageException("--time-format needs --respond time");
+        if (options.Mode != Mode.Listen && (responder is not null || broker || chat))
+            throw new UsageException($"{given[0]} needs -l/--listen");
+        // UDP relaying and exec over UDP arrive with the datagram transports; until then UDP serves responders only.
+        if (options.Transport == Transport.Udp && responder is null)
+            throw new UsageException("-u/--udp needs --respond in this build");
+
+        return options with
+        {
+            Responder = responder?.Name,
+            TimeFormat = timeFormat ?? Strftime.DefaultFormat,
+            Exec = exec is not null ? ExecCommand.Direct(exec) : shell is not null ? ExecCommand.Shell(shell) : null,
+            Broker = chat ? BrokerKind.Chat : broker ? BrokerKind.Broker : BrokerKind.None,
+            KeepOpen = options.KeepOpen || responder is not null || broker || chat,
         };
     }
 

@@ -1,5 +1,6 @@
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
 using Dotcat.Relay;
 using Dotcat.Toolbox;
 using Dotcat.Transports;
@@ -15,6 +16,12 @@ internal static class ConnectMode
         var socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
         string peer = Endpoints.Format(socket.RemoteEndPoint);
         log.Info($"connected to {peer}");
+
+        if (options.Exec is { } command)
+        {
+            await ExecSession.RunAsync(socket, command, options, log, cancellationToken);
+            return ExitCodes.Success;
+        }
 
         await using var remote = new SocketDuplex(socket);
         await using var local = tools.Wrap(new StdioDuplex(tools.Input, new StdoutWriter(Stdio.OpenStdout())));

@@ -1,51 +1,97 @@
 using System.Net.Sockets;
+using Dotcat.Broker;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
 using Dotcat.Relay;
+using Dotcat.Responders;
 using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Modes;
 
 /// <summary>
-/// <c>dotcat -l [HOST] PORT</c>: one client relayed with stdin/stdout; with <c>-k</c>, clients served concurrently, stdin
-/// going to every one of them and all of them writing to stdout, until interrupted.
+/// <c>dotcat -l [HOST] PORT</c>. What serves a client is chosen once: stdin/stdout relayed (one client; with <c>-k</c>,
+/// clients served concurrently, stdin going to every one and all writing to stdout), a built-in responder, a process
+/// per connection (<c>-e</c>/<c>-c</c>), or the broker (<c>--broker</c>/<c>--chat</c>).
 /// </summary>
 internal static class ListenMode
 {
+    /// <summary>Serves one accepted client; owns the socket and closes it when done.</summary>
+    private delegate Task ServeClient(Socket client, CancellationToken cancellationToken);
+
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
+        Responder? responder = options.Responder is { } name
+            ? ResponderCatalog.Find(name, new ResponderSettings { TimeFormat = options.TimeFormat })
+            : null;
+        if (responder is not null)
+            InlineSocketCompletions.Enable();
+        if (responder is not null && options.IsDatagram)
+            return await AnswerDatagramsAsync(responder, options, log, cancellationToken);
+
         using Socket listener = await Listener.ListenStreamAsync(options, log, cancellationToken);
-        IByteSource stdin = tools.Input;
         var stdout = new StdoutWriter(Stdio.OpenStdout());
-
-        if (!options.KeepOpen)
+        return (responder, options.Exec, options.Broker) switch
         {
-            Socket client = await listener.AcceptAsync(cancellationToken);
-            // One client only: stop listening, so a second one is refused instead of waiting unanswered.
-            listener.Dispose();
-            await ServeAsync(client, tools.Wrap(new StdioDuplex(stdin, stdout)), options, log, cancellationToken);
-            return ExitCodes.Success;
-        }
-
-        return await KeepOpenAsync(listener, new StdinBroadcast(stdin), stdout, tools, options, log, cancellationToken);
+            (not null, _, _) => await ServeEachAsync(listener, (client, token) => RespondAsync(client, responder, log, token), options, log, cancellationToken),
+            (_, { } command, _) => await ServeAsync(listener, (client, token) => ExecSession.RunAsync(client, command, options, log, token), options, log, cancellationToken),
+            (_, _, not BrokerKind.None) => await BrokerAsync(listener, stdout, options, log, cancellationToken),
+            _ => await RelayStdioAsync(listener, stdout, options, log, cancellationToken),
+        };
     }
 
-    private static async Task<int> KeepOpenAsync(
-        Socket listener, StdinBroadcast broadcast, StdoutWriter stdout, SessionTools tools, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    private static async Task<int> RelayStdioAsync(Socket listener, StdoutWriter stdout, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        // A session that finds stdout gone ends the whole listener, quietly, as a broken pipe ends cat.
+        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
+        if (!options.KeepOpen)
+            return await ServeAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(tools.Input, stdout)), options, log, token), options, log, cancellationToken);
+
+        var broadcast = new StdinBroadcast(tools.Input);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = broadcast.RunAsync(stop.Token);
+        return await ServeEachAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(broadcast.Subscribe(), stdout)), options, log, token), options, log, stop.Token);
+    }
+
+    private static async Task<int> BrokerAsync(Socket listener, StdoutWriter stdout, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
+        var hub = new BrokerHub(options.Broker == BrokerKind.Chat, stdout, log);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = hub.RelayStdinAsync(new StdinReader(Stdio.OpenStdin()), stop.Token);
+        return await ServeEachAsync(listener, hub.ServeAsync, options, log, stop.Token);
+    }
+
+    /// <summary>Without <c>-k</c>: the first client only; with it, every client concurrently.</summary>
+    private static Task<int> ServeAsync(Socket listener, ServeClient serve, DotcatOptions options, Log log, CancellationToken cancellationToken) =>
+        options.KeepOpen
+            ? ServeEachAsync(listener, serve, options, log, cancellationToken)
+            : ServeFirstAsync(listener, serve, log, cancellationToken);
+
+    private static async Task<int> ServeFirstAsync(Socket listener, ServeClient serve, Log log, CancellationToken cancellationToken)
+    {
+        Socket client = await listener.AcceptAsync(cancellationToken);
+        // One client only: stop listening, so a second one is refused instead of waiting unanswered.
+        listener.Dispose();
+        Greet(client, log);
+        await serve(client, cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Accepts until interrupted, serving each client concurrently, at most <c>-m</c> at once. A client's failure is
+    /// logged and the listener goes on; a closed stdout ends it quietly, as a broken pipe ends cat.
+    /// </summary>
+    private static async Task<int> ServeEachAsync(Socket listener, ServeClient serve, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         StdoutClosedException? stdoutClosed = null;
         int active = 0;
-        _ = broadcast.RunAsync(stop.Token);
 
         async Task ServeOneAsync(Socket client)
         {
             try
             {
-                await ServeAsync(client, tools.Wrap(new StdioDuplex(broadcast.Subscribe(), stdout)), options, log, stop.Token);
+                await serve(client, stop.Token);
             }
             catch (StdoutClosedException e)
             {
@@ -77,6 +123,7 @@ internal static class ListenMode
                     client.Dispose();
                     continue;
                 }
+                Greet(client, log);
                 _ = ServeOneAsync(client);
             }
         }
@@ -86,13 +133,41 @@ internal static class ListenMode
         }
     }
 
-    private static async Task ServeAsync(Socket client, Duplex local, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    private static void Greet(Socket client, Log log)
     {
-        client.NoDelay = true;
+        if (client.ProtocolType == ProtocolType.Tcp)
+            client.NoDelay = true;
+        log.Info($"connection from {Endpoints.Format(client.RemoteEndPoint)}");
+    }
+
+    private static async Task RelayAsync(Socket client, Duplex local, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
         string peer = Endpoints.Format(client.RemoteEndPoint);
-        log.Info($"connection from {peer}");
         await using var remote = new SocketDuplex(client);
         await using (local)
             await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
+    }
+
+    /// <summary>A responder's conversation; a client that resets or vanishes ends only its own.</summary>
+    private static async Task RespondAsync(Socket client, Responder responder, Log log, CancellationToken cancellationToken)
+    {
+        string peer = Endpoints.Format(client.RemoteEndPoint);
+        await using var connection = new SocketDuplex(client);
+        try
+        {
+            await responder.ServeAsync(connection, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            log.Info($"{peer}: {SocketErrors.Describe(e.SocketErrorCode)}");
+        }
+    }
+
+    // UDP answers come from their own loop for now; the datagram listeners of SPEC section 3 will host it.
+    private static async Task<int> AnswerDatagramsAsync(Responder responder, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    {
+        using Socket socket = await DatagramResponderServer.BindUdpAsync(options, log, cancellationToken);
+        await new DatagramResponderServer(socket, responder, log).RunAsync(cancellationToken);
+        return ExitCodes.Success;
     }
 }

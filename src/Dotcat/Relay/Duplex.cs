@@ -12,6 +12,12 @@ internal abstract class Duplex : IAsyncDisposable
     /// <summary>Sends all of <paramref name="data"/> (for datagrams: as one datagram).</summary>
     public abstract ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes when a read would not wait (data or EOF has arrived), without taking a buffer: a server with many idle
+    /// clients borrows read buffers only while data flows. Ends at once where it cannot tell.
+    /// </summary>
+    public virtual ValueTask WaitForInputAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Tells the other end no more data follows (TCP FIN) while reading goes on.</summary>
     public abstract ValueTask CompleteWritesAsync();
 

@@ -11,6 +11,11 @@ internal sealed class SocketDuplex(Socket socket) : Duplex
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    /// <summary>A zero-byte receive: the kernel tells when data (or EOF) is there, and no buffer waits meanwhile.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WaitForInputAsync(CancellationToken cancellationToken) =>
+        await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

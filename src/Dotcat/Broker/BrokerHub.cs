@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Dotcat.Diagnostics;
+using Dotcat.Relay;
+using Dotcat.Transports;
+
+namespace Dotcat.Broker;
+
+/// <summary>
+/// <c>--broker</c> and <c>--chat</c>: what each client sends reaches every other client and stdout; what stdin gives
+/// reaches every client. Each client has its own send queue and writer, so a client that leaves never holds up the
+/// others. Memory stays bounded: once a client has <see cref="ThrottleMark"/> bytes waiting, senders pause until it
+/// takes some; a client that takes nothing for <see cref="SlowClientPatience"/> meanwhile is disconnected.
+/// </summary>
+internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
+{
+    /// <summary>Bytes waiting for one client above which the senders wait for it.</summary>
+    public const int ThrottleMark = 256 * 1024;
+
+    /// <summary>How long a client with a full queue may go without taking anything before it is dropped.</summary>
+    public static readonly TimeSpan SlowClientPatience = TimeSpan.FromSeconds(2);
+
+    private const int ReadSize = 16 * 1024;
+
+    /// <summary>Stdin's messages, in chat, come from user 0 (as from ncat's fd 0).</summary>
+    private const int StdinUser = 0;
+
+    private readonly Lock _gate = new();
+    private readonly List<Member> _members = [];
+    private TaskCompletionSource _someoneConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _lastUser;
+
+    /// <summary>Reads stdin only while a client is there to receive it (as ncat does), and gives it to all of them.</summary>
+    public async Task RelayStdinAsync(IByteSource stdin, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ReadSize];
+        while (true)
+        {
+            Task someone;
+            lock (_gate)
+                someone = _someoneConnected.Task;
+            await someone.WaitAsync(cancellationToken);
+
+            int read = await stdin.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+                return;
+            ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
+            await BroadcastAsync(chat ? ChatText.Message(StdinUser, data) : data.ToArray(), from: null, cancellationToken);
+        }
+    }
+
+    /// <summary>Serves one client until it leaves (or is dropped), then tells the others.</summary>
+    public async Task ServeAsync(Socket client, CancellationToken cancellationToken)
+    {
+        await using var connection = new SocketDuplex(client);
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var member = new Member(Interlocked.Increment(ref _lastUser), Address(client.RemoteEndPoint), connection, leave);
+        Join(member);
+        Task writer = member.WriteQueuedAsync(log);
+        try
+        {
+            var buffer = new byte[ReadSize];
+            while (true)
+            {
+                int read = await connection.ReadAsync(buffer, leave.Token);
+                if (read == 0)
+                    break;
+                ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
+                byte[] message = chat ? ChatText.Message(member.User, data) : data.ToArray();
+                await stdout.WriteAsync(message, cancellationToken);
+                await BroadcastAsync(message, from: member, leave.Token);
+            }
+        }
+        catch (SocketException e)
+        {
+            log.Info($"{member.Address}: {SocketErrors.Describe(e.SocketErrorCode)}");
+        }
+        catch (OperationCanceledException) when (leave.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Dropped as too slow, or its writer failed: it is gone either way.
+        }
+        finally
+        {
+            Remove(member, why: null);
+            member.Stop();
+            await writer;
+        }
+    }
+
+    private void Join(Member member)
+    {
+        byte[]? announcement;
+        lock (_gate)
+        {
+            announcement = chat ? ChatText.Joined(member.Address, member.User, _members.Select(m => (m.Address, m.User))) : null;
+            _members.Add(member);
+            _someoneConnected.TrySetResult();
+        }
+        if (announcement is not null)
+            Announce(announcement);
+    }
+
+    /// <summary>Takes a client out (once); <paramref name="why"/> is logged when the broker is the one dropping it.</summary>
+    private void Remove(Member member, string? why)
+    {
+        lock (_gate)
+        {
+            if (!_members.Remove(member))
+                return;
+            if (_members.Count == 0)
+                _someoneConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (why is not null)
+        {
+            log.Warning($"disconnecting {member.Address} as <user{member.User}>: {why}");
+            member.Stop();
+        }
+        if (chat)
+            Announce(ChatText.Left(member.User));
+    }
+
+    // Announcements go to every client and to stdout; neither is waited for, so joining and leaving never block.
+    private void Announce(byte[] text)
+    {
+        Queue(text, from: null);
+        _ = WriteStdoutQuietlyAsync(text);
+    }
+
+    private async Task WriteStdoutQuietlyAsync(byte[] text)
+    {
+        try
+        {
+            await stdout.WriteAsync(text, CancellationToken.None);
+        }
+        catch (DotcatException)
+        {
+            // A closed stdout ends the listener through the next client message; an announcement cannot report it.
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="message"/> for every client but its sender, then waits while any of them is too far
+    /// behind: the sender is slowed down (TCP pushes back to it) instead of memory growing.
+    /// </summary>
+    private async Task BroadcastAsync(byte[] message, Member? from, CancellationToken cancellationToken)
+    {
+        foreach (Member member in Queue(message, from))
+        {
+            if (!await member.WaitForRoomAsync(cancellationToken))
+                Remove(member, $"it took nothing for {SlowClientPatience.TotalSeconds:0} s with {ThrottleMark / 1024} KiB waiting for it");
+        }
+    }
+
+    /// <summary>Queues in one order for everyone; returns the clients now above the throttle mark.</summary>
+    private List<Member> Queue(byte[] message, Member? from)
+    {
+        List<Member> behind = [];
+        lock (_gate)
+        {
+            foreach (Member member in _members)
+            {
+                if (member != from && member.Enqueue(message) > ThrottleMark)
+                    behind.Add(member);
+            }
+        }
+        return behind;
+    }
+
+    private static string Address(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+        _ => Endpoints.Format(endPoint),
+    };
+
+    private sealed class Member(int user, string address, SocketDuplex connection, CancellationTokenSource leave)
+    {
+        private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        private long _queuedBytes;
+        private volatile bool _stopped;
+        private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int User { get; } = user;
+        public string Address { get; } = address;
+
+        /// <summary>Adds a message; returns the bytes now waiting.</summary>
+        public long Enqueue(byte[] message) =>
+            _queue.Writer.TryWrite(message) ? Interlocked.Add(ref _queuedBytes, message.Length) : 0;
+
+        /// <summary>
+        /// Waits until the queue is back under the mark; false if the client took nothing for the whole patience.
+        /// </summary>
+        public async Task<bool> WaitForRoomAsync(CancellationToken cancellationToken)
+        {
+            while (!_stopped && Interlocked.Read(ref _queuedBytes) > ThrottleMark)
+            {
+                try
+                {
+                    await Volatile.Read(ref _progress).Task.WaitAsync(SlowClientPatience, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>Ends the writer and the reader; safe to call more than once, and after the client left.</summary>
+        public void Stop()
+        {
+            _stopped = true;
+            _progress.TrySetResult();
+            _queue.Writer.TryComplete();
+            try
+            {
+                leave.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its session already ended.
+            }
+        }
+
+        public async Task WriteQueuedAsync(Log log)
+        {
+            try
+            {
+                await foreach (byte[] message in _queue.Reader.ReadAllAsync(leave.Token))
+                {
+                    await connection.WriteAsync(message, leave.Token);
+                    Interlocked.Add(ref _queuedBytes, -message.Length);
+                    if (!_stopped)
+                        Interlocked.Exchange(ref _progress, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+            }
+            catch (SocketException e)
+            {
+                log.Info($"{Address}: {SocketErrors.Describe(e.SocketErrorCode)}");
+                await leave.CancelAsync();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Buffers;
+using System.Text;
+using Dotcat.Relay;
+using Dotcat.Text;
+
+namespace Dotcat.Responders;
+
+/// <summary>
+/// RFC 867: one line with the local date and time, then the end of the conversation. The RFC leaves the format
+/// free; dotcat uses its example's shape: <c>Saturday, November 21, 2026 17:05:09-UTC</c>, ended by CR LF.
+/// </summary>
+internal sealed class DaytimeResponder(ResponderSettings settings) : Responder
+{
+    public const string Format = "%A, %B %d, %Y %H:%M:%S-%Z";
+
+    public override string Name => "daytime";
+    public override string Summary => "sends the date and time as one line, then closes (RFC 867)";
+
+    public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)
+    {
+        await peer.WriteAsync(Line(), cancellationToken);
+        await peer.CompleteWritesAsync();
+    }
+
+    public override bool Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply)
+    {
+        reply.Write(Line());
+        return true;
+    }
+
+    private byte[] Line()
+    {
+        DateTimeOffset now = settings.Clock.GetLocalNow();
+        string zone = Strftime.LocalZoneName(settings.Clock.LocalTimeZone, now);
+        return Encoding.UTF8.GetBytes(Strftime.Format(Format, now, zone) + "\r\n");
+    }
+}
