@@ -36,12 +36,11 @@ public sealed class CompletionScriptsSpecs
             $"no {shell} line offers auto/always/never for --color");
     }
 
-    // The responder names come from a sample tree until --respond is merged into dotcat's own.
     [Theory]
     [MemberData(nameof(AllShells))]
     public void Script_offers_the_values_of_a_choice_option(string shell)
     {
-        string[] lines = Code(CompletionScripts.Generate(SampleTree(), shell)).Split('\n');
+        string[] lines = Code(CompletionScripts.Generate(DotcatCommand.Create(), shell)).Split('\n');
 
         lines.ShouldContain(l => l.Contains(Mention(shell, "--respond"), StringComparison.Ordinal)
                 && Responders.All(r => l.Contains(r, StringComparison.Ordinal)),
@@ -150,7 +149,7 @@ public sealed class CompletionScriptsSpecs
     [InlineData("dotcat --respond =", "echo upper uppercase time discard chargen daytime", true)]
     [InlineData("dotcat --respond = d", "discard daytime", true)]
     public async Task Bash_completes_choice_values(string line, string expected, bool exact) =>
-        Match(await BashCompleteAsync(line, SampleTree()), line, expected, exact);
+        Match(await BashCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
     [ShellFact("bash", Timeout = 20000)]
     public async Task Bash_offers_every_visible_option_after_a_dash_and_no_hidden_one()
@@ -191,7 +190,7 @@ public sealed class CompletionScriptsSpecs
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
     [InlineData("dotcat --respond=u", "--respond=upper --respond=uppercase", true)]
     public async Task Fish_completes_choice_values(string line, string expected, bool exact) =>
-        Match(await FishCompleteAsync(line, SampleTree()), line, expected, exact);
+        Match(await FishCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
     private static async Task<string[]> FishCompleteAsync(string line, Command root)
     {
@@ -224,7 +223,7 @@ public sealed class CompletionScriptsSpecs
     [InlineData("dotcat --respond ", "chargen")]
     [InlineData("dotcat --respond ", "uppercase")]
     public async Task Zsh_completes_choice_values(string line, string expectedOnScreen) =>
-        (await ZshScreenAfterTabAsync(SampleTree(), line)).ShouldContain(expectedOnScreen);
+        (await ZshScreenAfterTabAsync(DotcatCommand.Create(), line)).ShouldContain(expectedOnScreen);
 
     private static async Task<string> ZshScreenAfterTabAsync(Command root, string line)
     {
@@ -269,7 +268,7 @@ public sealed class CompletionScriptsSpecs
     [InlineData("dotcat --re", "--respond", false)]
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
     public async Task Pwsh_completes_choice_values(string line, string expected, bool exact) =>
-        Match(await PwshCompleteAsync(line, SampleTree()), line, expected, exact);
+        Match(await PwshCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
     private static async Task<string[]> PwshCompleteAsync(string line, Command root)
     {
@@ -297,33 +296,6 @@ public sealed class CompletionScriptsSpecs
         {
             offered.ShouldContain(w, $"completing '{line}'");
         }
-    }
-
-    /// <summary>
-    /// A tree shaped like dotcat's with options dotcat gains on other branches (<c>--respond</c> and its responder
-    /// names, <c>--exec</c>), so the generator's handling of them is tested before they are merged.
-    /// </summary>
-    private static RootCommand SampleTree()
-    {
-        var respond = new Option<string>("--respond") { Description = "Answer clients with a built-in responder", HelpName = "NAME" }
-            .AcceptOnlyFromAmong(Responders);
-        var color = new Option<string>("--color") { Description = "Colour stderr diagnostics: auto, always or never", HelpName = "WHEN" }
-            .AcceptOnlyFromAmong(Colors);
-        var root = new RootCommand("dotcat - a cross-platform netcat")
-        {
-            new Option<bool>("--listen", "-l") { Description = "Listen for an incoming connection" },
-            new Option<bool>("--udp", "-u") { Description = "Use UDP instead of TCP" },
-            new Option<bool>("--unixsock", "-U") { Description = "Use a Unix domain socket" },
-            new Option<string>("--wait", "-w") { Description = "Connect timeout", HelpName = "TIME" },
-            respond,
-            color,
-            new Option<FileInfo>("--output", "-o") { Description = "Copy the session's bytes to FILE", HelpName = "FILE" },
-            new Option<string>("--exec", "-e") { Description = "Run CMD with the socket as its stdin/stdout (it's \"argv\" split: no shell)", HelpName = "CMD" },
-            new Argument<string[]>("endpoint") { HelpName = "host port", Arity = new ArgumentArity(0, 2) },
-            new Option<string>("--completions") { Description = "Print a completion script", HelpName = "SHELL", Hidden = true },
-        };
-        root.HelpName = "dotcat";
-        return root;
     }
 
     /// <summary>Option names the scripts must offer: Name + aliases starting with '-', without help's "-?".</summary>
