@@ -1,23 +1,29 @@
 using System.Net.Sockets;
+using System.Text;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Modes;
+using Dotcat.Relay;
 using Dotcat.Scan;
 
 namespace Dotcat;
 
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static int Main(string[] args)
     {
         // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
-        // start-up cost (the parse would triple it).
+        // start-up cost (the parse, the console and async machinery would double it).
         if (args is ["--version"])
         {
-            Console.Out.WriteLine(DotcatCommand.Version);
+            Stdio.OpenStdout().Write(Encoding.ASCII.GetBytes(DotcatCommand.Version + "\n"));
             return ExitCodes.Success;
         }
+        return RunAsync(args).GetAwaiter().GetResult();
+    }
 
+    private static async Task<int> RunAsync(string[] args)
+    {
         CommandLineRequest request = CommandLine.Parse(args);
         if (request.UsageError is { } usage)
         {
@@ -32,12 +38,12 @@ internal static class Program
         var log = new Log(Console.Error, options.Verbosity, color);
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);
-        int exitCode = await RunAsync(options, log, cancel.Token);
+        int exitCode = await RunModeAsync(options, log, cancel.Token);
         return signals.ExitCode ?? exitCode;
     }
 
     /// <summary>The one place failures become exit codes; users see one line, never a stack trace.</summary>
-    private static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
+    private static async Task<int> RunModeAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         try
         {

@@ -17,7 +17,7 @@ internal sealed record RelayOptions
     public TimeSpan? IdleTimeout { get; init; }
 
     /// <summary>
-    /// After the peer's EOF, how long the local end may stay quiet before the session ends anyway (socat's -t).
+    /// After the peer's EOF, how long the local end may have been quiet before the session ends anyway (socat's -t).
     /// </summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -37,7 +37,8 @@ internal sealed record RelayStats(long Sent, long Received, TimeSpan Elapsed);
 /// <list type="bullet">
 /// <item>Local EOF half-closes the remote end (unless told not to) and reading goes on, so the peer's reply arrives.</item>
 /// <item>Remote EOF ends the session once its bytes are written locally and the local end has been quiet for
-/// <see cref="RelayOptions.Linger"/>, even if it is still open; what it still produces until then is sent.</item>
+/// <see cref="RelayOptions.Linger"/> (at once if it already was), even if it is still open; what it still produces
+/// until then is sent.</item>
 /// <item>After local EOF, <see cref="RelayOptions.QuitAfterEof"/> of silence from the remote end also ends it.</item>
 /// <item><see cref="RelayOptions.IdleTimeout"/> of silence both ways fails it.</item>
 /// </list>
@@ -60,6 +61,7 @@ internal static class DuplexRelay
         Exception? localFailure = null;
         long sent = 0, received = 0;
         bool localEnded = false, sending = false;
+        long lastLocalData = Stopwatch.GetTimestamp();
         using var chunkSent = new SemaphoreSlim(0);
 
         void End(Ending why)
@@ -83,6 +85,7 @@ internal static class DuplexRelay
                     if (read == 0)
                         break;
                     Volatile.Write(ref sending, true);
+                    Volatile.Write(ref lastLocalData, Stopwatch.GetTimestamp());
                     idle.Touch();
                     await remote.WriteAsync(buffer.AsMemory(0, read), stop.Token);
                     Interlocked.Add(ref sent, read);
@@ -127,17 +130,18 @@ internal static class DuplexRelay
             }
 
             // The peer finished first. The local end may still be producing (the rest of a file, a pipe being filled,
-            // in flight when the peer's EOF came): forward it until it has been quiet for a moment, then end, even
-            // though it is still open.
+            // bytes in flight when the peer's EOF came): forward it until it has been quiet for Linger, counted from
+            // its last data, then end, even though it is still open. A local end quiet for longer ends it at once.
             while (!upstream.IsCompleted)
             {
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                quiet.CancelAfter(options.Linger);
-                Task next = chunkSent.WaitAsync(quiet.Token);
-                await Task.WhenAny(upstream, next);
-                stop.Token.ThrowIfCancellationRequested();
-                if (!next.IsCompletedSuccessfully && !upstream.IsCompleted && !Volatile.Read(ref sending))
+                TimeSpan left = options.Linger - Stopwatch.GetElapsedTime(Volatile.Read(ref lastLocalData));
+                bool inFlight = Volatile.Read(ref sending);
+                if (left <= TimeSpan.Zero && !inFlight)
                     break;
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                quiet.CancelAfter(inFlight ? options.Linger : left);
+                await Task.WhenAny(upstream, chunkSent.WaitAsync(quiet.Token));
+                stop.Token.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)

@@ -153,4 +153,10 @@ public class CommandLineSpecs
         CommandLine.Parse(["--help"]).BuiltInAction.ShouldNotBeNull();
         CommandLine.Parse(["--version"]).BuiltInAction.ShouldNotBeNull();
     }
+
+    [Fact]
+    public void The_version_constant_is_the_packages_version() =>
+        DotcatCommand.Version.ShouldBe(typeof(DotcatCommand).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion);
 }
