@@ -22,10 +22,11 @@ internal sealed record RelayOptions
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Bytes per read. Large reads keep bulk transfers near the kernel's speed; the two buffers are the session's
-    /// only per-session memory, fixed however much flows.
+    /// The most bytes per read. A direction starts with a small buffer and moves to one of this size the first time a
+    /// read fills it (bulk data is flowing): large reads keep transfers near the kernel's speed, and a quiet direction
+    /// costs little. Either way memory is fixed, however much flows.
     /// </summary>
-    public int BufferSize { get; init; } = 128 * 1024;
+    public int BufferSize { get; init; } = 1024 * 1024;
 }
 
 /// <summary>What a finished session moved, for the <c>-v</c> summary line.</summary>
@@ -76,7 +77,7 @@ internal static class DuplexRelay
 
         async Task UpstreamAsync()
         {
-            var buffer = new byte[options.BufferSize];
+            byte[] buffer = NewBuffer(options);
             try
             {
                 while (true)
@@ -92,6 +93,7 @@ internal static class DuplexRelay
                     Volatile.Write(ref sending, false);
                     if (chunkSent.CurrentCount == 0)
                         chunkSent.Release();
+                    buffer = Grown(buffer, read, options);
                 }
                 if (options.HalfClose)
                     await remote.CompleteWritesAsync();
@@ -116,7 +118,7 @@ internal static class DuplexRelay
         Task upstream = UpstreamAsync();
         try
         {
-            var buffer = new byte[options.BufferSize];
+            byte[] buffer = NewBuffer(options);
             while (true)
             {
                 int read = await remote.ReadAsync(buffer, stop.Token);
@@ -127,6 +129,7 @@ internal static class DuplexRelay
                     quit.Touch();
                 await local.WriteAsync(buffer.AsMemory(0, read), stop.Token);
                 received += read;
+                buffer = Grown(buffer, read, options);
             }
 
             // The peer finished first. The local end may still be producing (the rest of a file, a pipe being filled,
@@ -163,6 +166,14 @@ internal static class DuplexRelay
             throw localFailure;
         return new RelayStats(Interlocked.Read(ref sent), received, clock.Elapsed);
     }
+
+    private const int InitialBufferSize = 64 * 1024;
+
+    private static byte[] NewBuffer(RelayOptions options) => new byte[Math.Min(InitialBufferSize, options.BufferSize)];
+
+    /// <summary>The buffer for the next read: the full-size one once a read has filled the small one.</summary>
+    private static byte[] Grown(byte[] buffer, int read, RelayOptions options) =>
+        read == buffer.Length && buffer.Length < options.BufferSize ? new byte[options.BufferSize] : buffer;
 
     private static string Format(TimeSpan time) => time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }
