@@ -18,6 +18,7 @@ internal sealed class DotcatCommand
 
           dotcat [options] HOST PORT          connect
           dotcat [options] -l [HOST] PORT     listen (also: -l -p PORT)
+          dotcat [options] [-l] -U PATH       Unix domain socket (@name: Linux abstract namespace)
           dotcat connect|listen [options] ... the same, spelled out
 
         TIME is seconds (1.5) or a number with a unit: 500ms, 2s, 1m, 1h.
@@ -25,6 +26,8 @@ internal sealed class DotcatCommand
 
     public Option<bool> IPv4 { get; } = Flag("-4", "IPv4 only");
     public Option<bool> IPv6 { get; } = Flag("-6", "IPv6 only");
+    public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP (with -U: Unix datagram sockets)", "-u");
+    public Option<bool> UnixSocket { get; } = Flag("--unixsock", "Unix domain socket: the operand is its PATH", "-U");
     public Option<bool> Listen { get; } = Flag("--listen", "Listen instead of connecting", "-l");
     public Option<bool> KeepOpen { get; } = Flag("--keep-open", "Listen: serve clients concurrently and keep listening", "-k");
 
@@ -64,7 +67,7 @@ internal sealed class DotcatCommand
     /// <summary>OpenBSD nc's -N (shutdown at EOF) is dotcat's default; accepted so nc command lines work unchanged.</summary>
     public Option<bool> ShutdownAtEof { get; } = new("-N") { Hidden = true };
 
-    public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (rebind through TIME_WAIT)");
+    public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)");
     public Option<bool> ReusePort { get; } = Flag("--reuseport", "Listen: SO_REUSEPORT, several listeners share one port");
     public Option<bool> NoDns { get; } = Flag("--nodns", "Numeric addresses only, no name resolution", "-n");
 
@@ -105,7 +108,7 @@ internal sealed class DotcatCommand
 
         Root = new RootCommand(Summary)
         {
-            Listen, KeepOpen, IPv4, IPv6, Source, SourcePort, MaxConnections,
+            Listen, KeepOpen, IPv4, IPv6, Udp, UnixSocket, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns, Verbose, Color,
             Endpoint,
         };

@@ -27,7 +27,7 @@ internal static class OptionsBinder
         var options = new DotcatOptions
         {
             Mode = mode,
-            Transport = Transport.Tcp,
+            Transport = TransportOf(parse.GetValue(cli.Udp), parse.GetValue(cli.UnixSocket)),
             Family = ipv4 ? IpFamily.IPv4 : ipv6 ? IpFamily.IPv6 : IpFamily.Any,
             KeepOpen = parse.GetValue(cli.KeepOpen),
             MaxConnections = parse.GetValue(cli.MaxConnections),
@@ -48,12 +48,26 @@ internal static class OptionsBinder
         return options;
     }
 
-    /// <summary>UDP has no EOF, so a UDP client would never end: it waits 1 s for stragglers (SPEC section 3).</summary>
+    /// <summary>
+    /// Datagrams have no EOF, so a datagram client would never end: it waits 1 s for stragglers (SPEC section 3).
+    /// A listener keeps serving (an empty or /dev/null stdin must not stop it from receiving).
+    /// </summary>
     private static TimeSpan DefaultQuitAfterEof(DotcatOptions options) =>
-        options.IsDatagram ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        options.IsDatagram && options.Mode == Mode.Connect ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+
+    private static Transport TransportOf(bool udp, bool unix) => (udp, unix) switch
+    {
+        (false, false) => Transport.Tcp,
+        (true, false) => Transport.Udp,
+        (false, true) => Transport.UnixStream,
+        (true, true) => Transport.UnixDatagram,
+    };
 
     private static DotcatOptions BindEndpoint(DotcatOptions options, string[] operands, int? portOption)
     {
+        if (options.IsUnix)
+            return BindUnixPath(options, operands, portOption);
+
         if (options.Mode == Mode.Connect)
         {
             if (operands.Length < 2)
@@ -75,6 +89,23 @@ internal static class OptionsBinder
             (1, int port) => options with { Host = CheckHost(options, operands[0]), Port = port },
             (_, null) => options with { Host = CheckHost(options, operands[0]), Port = ParsePort(operands[1], allowZero: true) },
             _ => throw new UsageException("cannot use -p/--source-port with a PORT operand in listen mode"),
+        };
+    }
+
+    /// <summary>With -U the one operand is the socket's PATH, in both modes; ports have no place.</summary>
+    private static DotcatOptions BindUnixPath(DotcatOptions options, string[] operands, int? portOption)
+    {
+        if (portOption is not null)
+            throw new UsageException("cannot use -p/--source-port with -U/--unixsock");
+        if (options.SourceAddress is not null)
+            throw new UsageException("cannot use -s/--source with -U/--unixsock");
+        if (options.Family != IpFamily.Any)
+            throw new UsageException($"cannot use {(options.Family == IpFamily.IPv4 ? "-4" : "-6")} with -U/--unixsock");
+        return operands switch
+        {
+            [] or [""] => throw new UsageException("missing PATH for -U/--unixsock"),
+            [string path] => options with { UnixPath = path },
+            _ => throw new UsageException($"cannot use a PORT ('{operands[^1]}') with -U/--unixsock: its one operand is the PATH"),
         };
     }
 

@@ -10,11 +10,10 @@ internal static class ConnectMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        var socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
-        string peer = Endpoints.Format(socket.RemoteEndPoint);
+        (Duplex connection, string peer) = await Connector.OpenAsync(options, log, cancellationToken);
         log.Info($"connected to {peer}");
 
-        await using var remote = new SocketDuplex(socket);
+        await using var remote = connection;
         await using var local = new StdioDuplex(StreamSource.Stdin(), new StdoutWriter(Stdio.OpenStdout()));
         await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
         return ExitCodes.Success;

@@ -14,6 +14,9 @@ internal static class ListenMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
+        if (options.IsDatagram)
+            return await DatagramListenMode.RunAsync(options, log, cancellationToken);
+
         using Socket listener = await Listener.ListenStreamAsync(options, log, cancellationToken);
         var stdin = StreamSource.Stdin();
         var stdout = new StdoutWriter(Stdio.OpenStdout());
@@ -86,7 +89,8 @@ internal static class ListenMode
 
     private static async Task ServeAsync(Socket client, Duplex local, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        client.NoDelay = true;
+        if (client.ProtocolType == ProtocolType.Tcp)
+            client.NoDelay = true;
         string peer = Endpoints.Format(client.RemoteEndPoint);
         log.Info($"connection from {peer}");
         await using var remote = new SocketDuplex(client);
