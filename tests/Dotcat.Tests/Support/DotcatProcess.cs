@@ -44,16 +44,23 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     }
 
     /// <summary>Starts dotcat; <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large transfers).</summary>
-    public static DotcatProcess Start(IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null)
+    public static DotcatProcess Start(IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null) =>
+        StartProgram(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            args.Prepend(Path.Combine(AppContext.BaseDirectory, "dotcat.dll")),
+            stdoutTarget,
+            environment);
+
+    /// <summary>Any program with the same plumbing (a peer such as socat or nc.openbsd, run against dotcat).</summary>
+    public static DotcatProcess StartProgram(string fileName, IEnumerable<string> args, Stream? stdoutTarget = null, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
