@@ -21,6 +21,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Task<byte[]> _stdout;
     private readonly Task _stderrPump;
+    private int _disposed;
 
     private DotcatProcess(Process process, Stream? stdoutTarget)
     {
@@ -133,8 +134,11 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
     }
 
+    /// <summary>Kills dotcat if it still runs; safe to call twice (a test may end it early, then read its stdout).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
