@@ -32,10 +32,13 @@ internal sealed class PeerTheoryAttribute : TheoryAttribute
 /// </summary>
 internal sealed class SignalTheoryAttribute : TheoryAttribute
 {
-    public SignalTheoryAttribute()
+    /// <param name="signal">The signal the test sends (the test is skipped when this process ignores it).</param>
+    public SignalTheoryAttribute(int signal)
     {
         if (OperatingSystem.IsWindows())
             Skip = "needs POSIX signals";
+        else if (IsIgnoredHere(signal))
+            Skip = $"signal {signal} is ignored in this environment (started in the background by a shell)";
     }
 
     public static bool IsIgnoredHere(int signal)
