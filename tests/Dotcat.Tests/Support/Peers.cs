@@ -166,3 +166,13 @@ internal sealed class TempDir : IDisposable
         }
     }
 }
+
+/// <summary>A theory that needs IPv6 on this machine (the loopback ::1); reported skipped without it.</summary>
+internal sealed class IPv6TheoryAttribute : TheoryAttribute
+{
+    public IPv6TheoryAttribute()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+            Skip = "needs IPv6";
+    }
+}
