@@ -38,7 +38,7 @@ _dotcat() {
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
+        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
         return
     fi
 

@@ -19,6 +19,7 @@ internal sealed class DotcatCommand
 
           dotcat [options] HOST PORT          connect
           dotcat [options] -l [HOST] PORT     listen (also: -l -p PORT)
+          dotcat [options] [-l] -U PATH       Unix domain socket (@name: Linux abstract namespace)
           dotcat connect|listen [options] ... the same, spelled out
           dotcat [options] -z HOST PORTS      port scan (PORTS: 22,80,8000-8100)
 
@@ -27,6 +28,8 @@ internal sealed class DotcatCommand
 
     public Option<bool> IPv4 { get; } = Flag("-4", "IPv4 only");
     public Option<bool> IPv6 { get; } = Flag("-6", "IPv6 only");
+    public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP (with -U: Unix datagram sockets)", "-u");
+    public Option<bool> UnixSocket { get; } = Flag("--unixsock", "Unix domain socket: the operand is its PATH", "-U");
     public Option<bool> Listen { get; } = Flag("--listen", "Listen instead of connecting", "-l");
     public Option<bool> KeepOpen { get; } = Flag("--keep-open", "Listen: serve clients concurrently and keep listening", "-k");
 
@@ -66,7 +69,7 @@ internal sealed class DotcatCommand
     /// <summary>OpenBSD nc's -N (shutdown at EOF) is dotcat's default; accepted so nc command lines work unchanged.</summary>
     public Option<bool> ShutdownAtEof { get; } = new("-N") { Hidden = true };
 
-    public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (rebind through TIME_WAIT)");
+    public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)");
     public Option<bool> ReusePort { get; } = Flag("--reuseport", "Listen: SO_REUSEPORT, several listeners share one port");
     public Option<bool> NoDns { get; } = Flag("--nodns", "Numeric addresses only, no name resolution", "-n");
 
@@ -82,7 +85,7 @@ internal sealed class DotcatCommand
         HelpName = "WHEN",
     };
 
-    // ---- issue 5: shell experience, files, scanning and the netcat toolbox
+    // The toolbox: files, scanning, recording, line handling.
     public Option<string?> Completions { get; } = new("--completions")
     {
         Description = "Print the completion script for SHELL (bash, zsh, fish, pwsh)",
@@ -117,9 +120,6 @@ internal sealed class DotcatCommand
     };
 
     public Option<bool> Progress { get; } = Flag("--progress", "Live bytes and rate on stderr (when stderr is a terminal, or with -v)");
-    // ---- end issue 5
-    // -u belongs to the datagram transports (issue 3); declared here so UDP responders can be reached until they land.
-    public Option<bool> Udp { get; } = Flag("--udp", "UDP instead of TCP", "-u");
 
     // Servers: what answers clients instead of stdin/stdout.
     public Option<string?> Respond { get; } = new("--respond")
@@ -176,7 +176,7 @@ internal sealed class DotcatCommand
         Root = new RootCommand(Summary + "\n\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
         {
             // Help lists them in this order: how to connect, how to serve, the toolbox, then diagnostics.
-            Listen, KeepOpen, Udp, IPv4, IPv6, Source, SourcePort, MaxConnections,
+            Listen, KeepOpen, Udp, UnixSocket, IPv4, IPv6, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns,
             Respond, TimeFormat, Exec, ShellExec, Broker, Chat,
             Scan, Output, HexDump, AppendOutput, Crlf, SendOnly, RecvOnly, Delay, Send, Exclude, Progress,

@@ -82,7 +82,7 @@ internal sealed record DotcatOptions
     public int Verbosity { get; init; }
     public ColorMode Color { get; init; }
 
-    // ---- issue 5: scanning, files and the netcat toolbox
+    // The toolbox: scanning, files, recording, line handling.
     /// <summary><c>-z</c>: the ports to probe, ascending; null when not scanning.</summary>
     public IReadOnlyList<int>? ScanPorts { get; init; }
 
@@ -117,7 +117,6 @@ internal sealed record DotcatOptions
     public bool Progress { get; init; }
 
     public bool IsScan => ScanPorts is not null;
-    // ---- end issue 5
     // Servers: what answers clients instead of stdin/stdout (SPEC sections 5 and 6, --broker, --chat).
 
     /// <summary><c>--respond</c>: the built-in responder's name (aliases already resolved), or null.</summary>

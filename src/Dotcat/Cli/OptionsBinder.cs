@@ -30,7 +30,7 @@ internal static partial class OptionsBinder
         var options = new DotcatOptions
         {
             Mode = mode,
-            Transport = parse.GetValue(cli.Udp) ? Transport.Udp : Transport.Tcp,
+            Transport = TransportOf(parse.GetValue(cli.Udp), parse.GetValue(cli.UnixSocket)),
             Family = ipv4 ? IpFamily.IPv4 : ipv6 ? IpFamily.IPv6 : IpFamily.Any,
             KeepOpen = parse.GetValue(cli.KeepOpen),
             MaxConnections = parse.GetValue(cli.MaxConnections),
@@ -55,12 +55,26 @@ internal static partial class OptionsBinder
         return options;
     }
 
-    /// <summary>UDP has no EOF, so a UDP client would never end: it waits 1 s for stragglers (SPEC section 3).</summary>
+    /// <summary>
+    /// Datagrams have no EOF, so a datagram client would never end: it waits 1 s for stragglers (SPEC section 3).
+    /// A listener keeps serving (an empty or /dev/null stdin must not stop it from receiving).
+    /// </summary>
     private static TimeSpan DefaultQuitAfterEof(DotcatOptions options) =>
-        options.IsDatagram ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        options.IsDatagram && options.Mode == Mode.Connect ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+
+    private static Transport TransportOf(bool udp, bool unix) => (udp, unix) switch
+    {
+        (false, false) => Transport.Tcp,
+        (true, false) => Transport.Udp,
+        (false, true) => Transport.UnixStream,
+        (true, true) => Transport.UnixDatagram,
+    };
 
     private static DotcatOptions BindEndpoint(DotcatOptions options, string[] operands, int? portOption)
     {
+        if (options.IsUnix)
+            return BindUnixPath(options, operands, portOption);
+
         if (options.Mode == Mode.Connect)
         {
             if (operands.Length < 2)
@@ -111,9 +125,9 @@ internal static partial class OptionsBinder
             throw new UsageException("--time-format needs --respond time");
         if (options.Mode != Mode.Listen && (responder is not null || broker || chat))
             throw new UsageException($"{given[0]} needs -l/--listen");
-        // UDP relaying and exec over UDP arrive with the datagram transports; until then UDP serves responders only.
-        if (options.Transport == Transport.Udp && responder is null)
-            throw new UsageException("-u/--udp needs --respond in this build");
+        // Exec and the broker join stream connections; over datagrams only responders answer.
+        if (options.IsDatagram && responder is null && given.Count > 0)
+            throw new UsageException($"cannot use {given[0]} with -u/--udp");
 
         return options with
         {
@@ -122,6 +136,23 @@ internal static partial class OptionsBinder
             Exec = exec is not null ? ExecCommand.Direct(exec) : shell is not null ? ExecCommand.Shell(shell) : null,
             Broker = chat ? BrokerKind.Chat : broker ? BrokerKind.Broker : BrokerKind.None,
             KeepOpen = options.KeepOpen || responder is not null || broker || chat,
+        };
+    }
+
+    /// <summary>With -U the one operand is the socket's PATH, in both modes; ports have no place.</summary>
+    private static DotcatOptions BindUnixPath(DotcatOptions options, string[] operands, int? portOption)
+    {
+        if (portOption is not null)
+            throw new UsageException("cannot use -p/--source-port with -U/--unixsock");
+        if (options.SourceAddress is not null)
+            throw new UsageException("cannot use -s/--source with -U/--unixsock");
+        if (options.Family != IpFamily.Any)
+            throw new UsageException($"cannot use {(options.Family == IpFamily.IPv4 ? "-4" : "-6")} with -U/--unixsock");
+        return operands switch
+        {
+            [] or [""] => throw new UsageException("missing PATH for -U/--unixsock"),
+            [string path] => options with { UnixPath = path },
+            _ => throw new UsageException($"cannot use a PORT ('{operands[^1]}') with -U/--unixsock: its one operand is the PATH"),
         };
     }
 

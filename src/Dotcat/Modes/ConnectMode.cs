@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Exec;
@@ -13,17 +14,18 @@ internal static class ConnectMode
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
-        var socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
-        string peer = Endpoints.Format(socket.RemoteEndPoint);
-        log.Info($"connected to {peer}");
-
         if (options.Exec is { } command)
         {
+            Socket socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
+            log.Info($"connected to {Endpoints.Format(socket.RemoteEndPoint)}");
             await ExecSession.RunAsync(socket, command, options, log, cancellationToken);
             return ExitCodes.Success;
         }
 
-        await using var remote = new SocketDuplex(socket);
+        (Duplex connection, string peer) = await Connector.OpenAsync(options, log, cancellationToken);
+        log.Info($"connected to {peer}");
+
+        await using var remote = connection;
         await using var local = tools.Wrap(new StdioDuplex(tools.Input, new StdoutWriter(Stdio.OpenStdout())));
         await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
         return ExitCodes.Success;

@@ -27,8 +27,12 @@ internal static class ListenMode
             : null;
         if (responder is not null)
             InlineSocketCompletions.Enable();
-        if (responder is not null && options.IsDatagram)
-            return await AnswerDatagramsAsync(responder, options, log, cancellationToken);
+        if (options.IsDatagram)
+        {
+            return responder is not null
+                ? await AnswerDatagramsAsync(responder, options, log, cancellationToken)
+                : await DatagramListenMode.RunAsync(options, log, cancellationToken);
+        }
 
         using Socket listener = await Listener.ListenStreamAsync(options, log, cancellationToken);
         var stdout = new StdoutWriter(Stdio.OpenStdout());
@@ -163,10 +167,10 @@ internal static class ListenMode
         }
     }
 
-    // UDP answers come from their own loop for now; the datagram listeners of SPEC section 3 will host it.
+    /// <summary>A responder over UDP or Unix datagrams: each datagram is answered to its own sender.</summary>
     private static async Task<int> AnswerDatagramsAsync(Responder responder, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        using Socket socket = await DatagramResponderServer.BindUdpAsync(options, log, cancellationToken);
+        using Socket socket = await Listener.BindDatagramAsync(options, log, cancellationToken);
         await new DatagramResponderServer(socket, responder, log).RunAsync(cancellationToken);
         return ExitCodes.Success;
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Transports;
 
@@ -14,27 +13,6 @@ internal sealed class DatagramResponderServer(Socket socket, Responder responder
 {
     /// <summary>The largest UDP payload; a bigger Unix datagram is truncated to it.</summary>
     private const int MaxDatagram = 65_507;
-
-    /// <summary>Binds the UDP socket a responder answers on, and reports it (the <c>listening on</c> line).</summary>
-    public static async Task<Socket> BindUdpAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
-    {
-        IPEndPoint endPoint = await Listener.LocalEndPointAsync(options, cancellationToken);
-        var bound = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
-                bound.DualMode = options.Host is null && options.Family == IpFamily.Any;
-            SocketOptions.ApplyReuse(bound, options);
-            bound.Bind(endPoint);
-        }
-        catch (SocketException e)
-        {
-            bound.Dispose();
-            throw new DotcatException($"cannot listen on {Endpoints.Format(endPoint)}: {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);
-        }
-        log.Info($"listening on {Endpoints.Format(bound.LocalEndPoint)}");
-        return bound;
-    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

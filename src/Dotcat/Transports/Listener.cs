@@ -10,17 +10,33 @@ internal static class Listener
 {
     private const int Backlog = 512;
 
-    public static async Task<Socket> ListenStreamAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
+    /// <summary>A listening TCP or Unix stream socket.</summary>
+    public static Task<Socket> ListenStreamAsync(DotcatOptions options, Log log, CancellationToken cancellationToken) =>
+        BindAsync(options, SocketType.Stream, log, cancellationToken);
+
+    /// <summary>A bound UDP or Unix datagram socket, waiting for its first datagram.</summary>
+    public static Task<Socket> BindDatagramAsync(DotcatOptions options, Log log, CancellationToken cancellationToken) =>
+        BindAsync(options, SocketType.Dgram, log, cancellationToken);
+
+    private static async Task<Socket> BindAsync(DotcatOptions options, SocketType type, Log log, CancellationToken cancellationToken)
     {
+        if (options.IsUnix)
+        {
+            Socket unix = await UnixSockets.ListenAsync(options.UnixPath!, type, options.ReuseAddress);
+            log.Info($"listening on {options.UnixPath}");
+            return unix;
+        }
+
         IPEndPoint endPoint = await LocalEndPointAsync(options, cancellationToken);
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(endPoint.AddressFamily, type, type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp);
         try
         {
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
                 socket.DualMode = options.Host is null && options.Family == IpFamily.Any;
             SocketOptions.ApplyReuse(socket, options);
             socket.Bind(endPoint);
-            socket.Listen(Backlog);
+            if (type == SocketType.Stream)
+                socket.Listen(Backlog);
         }
         catch (SocketException e)
         {

@@ -22,13 +22,33 @@ internal static class Resolver
         {
             addresses = await Dns.GetHostAddressesAsync(host, ToAddressFamily(family), cancellationToken);
         }
+        catch (SocketException) when (IsLocalhost(host))
+        {
+            addresses = [];   // no entry for this family in the hosts file: the loopback below still is
+        }
         catch (SocketException e)
         {
             throw new DotcatException($"cannot resolve '{host}': {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);
         }
+        if (IsLocalhost(host))
+            addresses = WithLoopbacks(addresses, family);
         if (addresses.Length == 0)
             throw new DotcatException($"cannot resolve '{host}': no {(family == IpFamily.Any ? "" : Describe(ToAddressFamily(family)) + " ")}address");
         return addresses;
+    }
+
+    /// <summary>RFC 6761: <c>localhost</c> is the loopback, in both families, whatever the hosts file lists.</summary>
+    private static bool IsLocalhost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The system's answer first, then any loopback it left out, so a client reaches a listener on <c>::1</c> only or
+    /// on <c>127.0.0.1</c> only (many hosts files name only one of them).
+    /// </summary>
+    private static IPAddress[] WithLoopbacks(IPAddress[] addresses, IpFamily family)
+    {
+        IPAddress[] loopbacks = Socket.OSSupportsIPv6 ? [IPAddress.IPv6Loopback, IPAddress.Loopback] : [IPAddress.Loopback];
+        return [.. addresses, .. loopbacks.Where(l => Fits(l, family) && !addresses.Contains(l))];
     }
 
     private static bool Fits(IPAddress address, IpFamily family) => family switch

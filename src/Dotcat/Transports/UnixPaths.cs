@@ -15,6 +15,8 @@ internal static class UnixPaths
     public static string Display(EndPoint endPoint)
     {
         string text = endPoint.ToString() ?? "";
+        if (text.Length == 0)
+            return "(unnamed)";   // a client socket that bound no address
         return text.StartsWith('\0') ? "@" + text[1..] : text;
     }
 }

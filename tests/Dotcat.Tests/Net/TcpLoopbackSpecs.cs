@@ -43,7 +43,7 @@ public class TcpLoopbackSpecs
         var options = new DotcatOptions { Host = "localhost", Port = ((IPEndPoint)listener.LocalEndpoint).Port };
         IPAddress[] resolved = [IPAddress.Parse(silent), IPAddress.Parse(listening)];   // what a dual-stack localhost gives
 
-        using Socket socket = await Connector.ConnectFirstAsync(resolved, options, Log.Null, CancellationToken.None);
+        using Socket socket = await Connector.ConnectFirstAsync(resolved, options, SocketType.Stream, ProtocolType.Tcp, Log.Null, CancellationToken.None);
         ((IPEndPoint)socket.RemoteEndPoint!).Address.ShouldBe(IPAddress.Parse(listening));
     }
 

@@ -7,6 +7,7 @@ using Dotcat.Relay;
 using Dotcat.Responders;
 using Dotcat.Tests.Support;
 using Dotcat.Text;
+using Dotcat.Transports;
 
 namespace Dotcat.Tests.Responders;
 
@@ -121,7 +122,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
     public async Task Udp_responders_answer_each_datagram_to_its_sender(string name, string request, string pattern)
     {
         var options = new DotcatOptions { Mode = Mode.Listen, Transport = Transport.Udp, Host = "127.0.0.1", Port = 0 };
-        using Socket server = await DatagramResponderServer.BindUdpAsync(options, Log.Null, _stop.Token);
+        using Socket server = await Listener.BindDatagramAsync(options, Log.Null, _stop.Token);
         _ = new DatagramResponderServer(server, Get(name), Log.Null).RunAsync(_stop.Token);
 
         // Two senders: each gets its own answer.

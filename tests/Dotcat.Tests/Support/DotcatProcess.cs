@@ -21,6 +21,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Task<byte[]> _stdout;
     private readonly Task _stderrPump;
+    private int _disposed;
 
     private DotcatProcess(Process process, Stream? stdoutTarget)
     {
@@ -52,10 +53,25 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
         Stream? stdoutTarget = null,
         IDictionary<string, string>? environment = null,
         string? stdinFile = null,
+        string? workingDirectory = null) =>
+        StartProgram(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            args.Prepend(Path.Combine(AppContext.BaseDirectory, "dotcat.dll")),
+            stdoutTarget,
+            environment,
+            stdinFile,
+            workingDirectory);
+
+    /// <summary>Any program with the same plumbing (a peer such as socat or nc.openbsd, run against dotcat).</summary>
+    public static DotcatProcess StartProgram(
+        string fileName,
+        IEnumerable<string> args,
+        Stream? stdoutTarget = null,
+        IDictionary<string, string>? environment = null,
+        string? stdinFile = null,
         string? workingDirectory = null)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var info = new ProcessStartInfo(stdinFile is null ? dotnet : "/bin/sh")
+        var info = new ProcessStartInfo(stdinFile is null ? fileName : "/bin/sh")
         {
             RedirectStandardInput = stdinFile is null,
             RedirectStandardOutput = true,
@@ -67,10 +83,9 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
         {
             info.ArgumentList.Add("-c");
             info.ArgumentList.Add("exec \"$0\" \"$@\" < \"$DOTCAT_TEST_STDIN\"");
-            info.ArgumentList.Add(dotnet);
+            info.ArgumentList.Add(fileName);
             info.Environment["DOTCAT_TEST_STDIN"] = stdinFile;
         }
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
@@ -143,8 +158,11 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
     }
 
+    /// <summary>Kills dotcat if it still runs; safe to call twice (a test may end it early, then read its stdout).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
