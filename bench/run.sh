@@ -153,8 +153,9 @@ build_dotcat() {
         [[ -x $DOTCAT ]] || say "no dotcat at $DOTCAT: dotcat rows will be n/a"
         return
     fi
-    say "publishing dotcat (Release) to bench/.out/dotcat"
-    if ! dotnet publish src/Dotcat -c Release -o "$OUT/dotcat" >"$WORK/build-dotcat.log" 2>&1; then
+    # The same build `dotnet tool install` gives this machine: ReadyToRun for its runtime identifier.
+    say "publishing dotcat (Release, ReadyToRun for this machine) to bench/.out/dotcat"
+    if ! dotnet publish src/Dotcat -c Release --use-current-runtime --self-contained false -o "$OUT/dotcat" >"$WORK/build-dotcat.log" 2>&1; then
         say "dotcat failed to build (see $WORK/build-dotcat.log): dotcat rows will be n/a"
         rm -f "$DOTCAT"
     fi
