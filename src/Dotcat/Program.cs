@@ -76,5 +76,12 @@ internal static class Program
             log.Error(e.Message);
             return ExitCodes.Failure;
         }
+        catch (Exception e)
+        {
+            // A bug: still one line, not a stack trace; -vv shows where.
+            log.Error($"internal error: {e.Message}");
+            log.Info(e.ToString().ReplaceLineEndings(" | "), level: 2);
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -15,8 +15,12 @@ internal sealed class DatagramDuplex : Duplex
     private readonly SocketAddress? _peerOnly;
     private readonly IDisposable? _owned;
     private readonly CancellationTokenSource _failed = new();
+    private readonly SocketAddress? _from;
+    private readonly int _fromCapacity;
     private ReadOnlyMemory<byte> _first;
     private SocketException? _failure;
+    private CancellationToken _linkedFor;
+    private CancellationTokenSource? _linked;
 
     /// <param name="socket">A connected datagram socket.</param>
     /// <param name="maxDatagram">The largest datagram to send; longer writes are split, never truncated.</param>
@@ -29,6 +33,8 @@ internal sealed class DatagramDuplex : Duplex
         _maxDatagram = maxDatagram;
         _first = first;
         _peerOnly = peerOnly;
+        _from = peerOnly is null ? null : new SocketAddress(peerOnly.Family);
+        _fromCapacity = _from?.Size ?? 0;
         _owned = owned;
     }
 
@@ -44,19 +50,29 @@ internal sealed class DatagramDuplex : Duplex
             return count;
         }
 
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _failed.Token);
-        var from = _peerOnly is null ? null : new SocketAddress(_peerOnly.Family);
+        CancellationToken either = LinkedWithFailure(cancellationToken);
         try
         {
-            while (true)
+            int total;
+            do
             {
-                int read = from is null
-                    ? await _socket.ReceiveAsync(buffer, SocketFlags.None, either.Token)
-                    : await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, either.Token);
-                // An empty datagram carries nothing for stdout, and 0 would read as EOF.
-                if (read > 0 && (from is null || from.Equals(_peerOnly)))
-                    return read;
+                total = _from is null
+                    ? await _socket.ReceiveAsync(buffer, SocketFlags.None, either)
+                    : await _socket.ReceiveFromAsync(buffer, SocketFlags.None, NextFrom(), either);
             }
+            // An empty datagram carries nothing for stdout, and 0 would read as EOF.
+            while (total == 0 || !FromThePeer());
+
+            // stdout keeps no datagram boundaries, so datagrams already waiting join this read: one write for many,
+            // which is what keeps a listener up with a fast sender. Available is at least the next datagram's size.
+            while (_socket.Available is > 0 and int next && next <= buffer.Length - total)
+            {
+                Span<byte> rest = buffer.Span[total..];
+                int read = _from is null ? _socket.Receive(rest, SocketFlags.None) : _socket.ReceiveFrom(rest, SocketFlags.None, NextFrom());
+                if (FromThePeer())
+                    total += read;
+            }
+            return total;
         }
         catch (OperationCanceledException) when (_failure is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +105,27 @@ internal sealed class DatagramDuplex : Duplex
         }
     }
 
+    private bool FromThePeer() => _from is null || _from.Equals(_peerOnly);
+
+    /// <summary>The sender's address of the next receive: a receive shrinks it to the address it got.</summary>
+    private SocketAddress NextFrom()
+    {
+        _from!.Size = _fromCapacity;
+        return _from;
+    }
+
+    /// <summary>The caller's token joined with "a send failed"; made once per token, not once per datagram.</summary>
+    private CancellationToken LinkedWithFailure(CancellationToken cancellationToken)
+    {
+        if (_linked is null || _linkedFor != cancellationToken)
+        {
+            _linked?.Dispose();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _failed.Token);
+            _linkedFor = cancellationToken;
+        }
+        return _linked.Token;
+    }
+
     /// <summary>Datagrams have no EOF to send; the peer learns nothing when stdin ends.</summary>
     public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
 
@@ -97,6 +134,7 @@ internal sealed class DatagramDuplex : Duplex
         _socket.Dispose();
         _owned?.Dispose();
         _failed.Dispose();
+        _linked?.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -10,6 +10,12 @@ internal static class Listener
 {
     private const int Backlog = 512;
 
+    /// <summary>
+    /// UDP has no flow control: what arrives while the receive buffer is full is lost. A larger buffer absorbs a fast
+    /// sender's bursts (the kernel caps it at net.core.rmem_max).
+    /// </summary>
+    private const int DatagramReceiveBuffer = 2 * 1024 * 1024;
+
     /// <summary>A listening TCP or Unix stream socket.</summary>
     public static Task<Socket> ListenStreamAsync(DotcatOptions options, Log log, CancellationToken cancellationToken) =>
         BindAsync(options, SocketType.Stream, log, cancellationToken);
@@ -34,6 +40,8 @@ internal static class Listener
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
                 socket.DualMode = options.Host is null && options.Family == IpFamily.Any;
             SocketOptions.ApplyReuse(socket, options);
+            if (type == SocketType.Dgram)
+                socket.ReceiveBufferSize = DatagramReceiveBuffer;
             socket.Bind(endPoint);
             if (type == SocketType.Stream)
                 socket.Listen(Backlog);

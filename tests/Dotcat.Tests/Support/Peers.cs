@@ -70,7 +70,7 @@ internal static class Peers
 /// A process's stdout as it arrives: counts and hashes the bytes, and lets a test wait until a number of them came,
 /// so a transfer can go chunk by chunk (UDP drops what a full receive buffer cannot hold) without sleeping.
 /// </summary>
-internal sealed class ProgressStream : Stream
+internal sealed class ProgressStream : WriteOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly MemoryStream _all = new();
@@ -112,13 +112,13 @@ internal sealed class ProgressStream : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
         lock (_gate)
         {
-            _hash.AppendData(buffer, offset, count);
-            _all.Write(buffer, offset, count);
-            _count += count;
+            _hash.AppendData(buffer);
+            _all.Write(buffer);
+            _count += buffer.Length;
             foreach ((long wanted, TaskCompletionSource done) in _waiters.Where(w => _count >= w.Count).ToList())
             {
                 done.TrySetResult();
@@ -127,15 +127,7 @@ internal sealed class ProgressStream : Stream
         }
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => Count;
-    public override long Position { get => Count; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

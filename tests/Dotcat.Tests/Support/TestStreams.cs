@@ -2,22 +2,12 @@ using System.Security.Cryptography;
 
 namespace Dotcat.Tests.Support;
 
-/// <summary>A write-only stream that hashes what it is given, so 64 MiB transfers are compared without keeping them.</summary>
-internal sealed class HashingStream : Stream
+/// <summary>A stream a test only writes to (a process's stdout lands here); everything else is not supported.</summary>
+internal abstract class WriteOnlyStream : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public long Written { get; private set; }
-
-    public byte[] Hash() => _hash.GetCurrentHash();
+    public abstract override void Write(ReadOnlySpan<byte> buffer);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        _hash.AppendData(buffer);
-        Written += buffer.Length;
-    }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -34,12 +24,29 @@ internal sealed class HashingStream : Stream
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
-    public override long Length => Written;
-    public override long Position { get => Written; set => throw new NotSupportedException(); }
+    public override long Position { get => Length; set => throw new NotSupportedException(); }
     public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
+}
+
+/// <summary>A write-only stream that hashes what it is given, so 64 MiB transfers are compared without keeping them.</summary>
+internal sealed class HashingStream : WriteOnlyStream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long Written { get; private set; }
+
+    public byte[] Hash() => _hash.GetCurrentHash();
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        Written += buffer.Length;
+    }
+
+    public override long Length => Written;
 
     protected override void Dispose(bool disposing)
     {
@@ -50,11 +57,9 @@ internal sealed class HashingStream : Stream
 }
 
 /// <summary>A reader that takes <c>limit</c> bytes, then leaves (like <c>head -c</c>): further writes fail.</summary>
-internal sealed class LeavingReader(int limit) : Stream
+internal sealed class LeavingReader(int limit) : WriteOnlyStream
 {
     public int Taken { get; private set; }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -63,27 +68,7 @@ internal sealed class LeavingReader(int limit) : Stream
         Taken += Math.Min(buffer.Length, limit - Taken);
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Write(buffer.AsSpan(offset, count));
-        return Task.CompletedTask;
-    }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => Taken;
-    public override long Position { get => Taken; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>Random test data in a temp file, deleted on dispose.</summary>
