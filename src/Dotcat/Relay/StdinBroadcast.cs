@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace Dotcat.Relay;
 
 /// <summary>
@@ -28,7 +30,6 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[bufferSize];
         while (true)
         {
             Task someone;
@@ -36,13 +37,15 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
                 someone = _someoneListening.Task;
             await someone.WaitAsync(cancellationToken);
 
+            // A fresh buffer per chunk: clients take it at their own pace, so it cannot be reused under them.
+            var buffer = new byte[bufferSize];
             int read = await stdin.ReadAsync(buffer, cancellationToken);
             if (read == 0)
                 break;
             Subscriber[] receivers;
             lock (_gate)
                 receivers = [.. _subscribers];
-            await Task.WhenAll(receivers.Select(s => s.Offer(buffer.AsMemory(0, read))));
+            await Task.WhenAll(receivers.Select(s => s.OfferAsync(buffer.AsMemory(0, read))));
         }
 
         lock (_gate)
@@ -65,41 +68,41 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// One client's view of stdin: a one-chunk queue, so the broadcast waits for the slowest client before reading more.
+    /// </summary>
     private sealed class Subscriber(StdinBroadcast owner) : IByteSource
     {
-        private readonly SemaphoreSlim _ready = new(0);
-        private ReadOnlyMemory<byte> _chunk;
-        private TaskCompletionSource? _taken;
-        private volatile bool _ended;
+        private readonly Channel<ReadOnlyMemory<byte>> _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        private ReadOnlyMemory<byte> _current;
 
-        public Task Offer(ReadOnlyMemory<byte> chunk)
+        public async Task OfferAsync(ReadOnlyMemory<byte> chunk)
         {
-            var taken = NewSignal();
-            _taken = taken;
-            _chunk = chunk;
-            _ready.Release();
-            return taken.Task;
+            try
+            {
+                await _chunks.Writer.WriteAsync(chunk);
+            }
+            catch (ChannelClosedException)
+            {
+                // The client left meanwhile; the others still get the chunk.
+            }
         }
 
-        public void End()
-        {
-            _ended = true;
-            _ready.Release();
-        }
+        /// <summary>stdin ended: EOF once the queued chunk is taken.</summary>
+        public void End() => _chunks.Writer.TryComplete();
 
         public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
-            if (_chunk.IsEmpty)
+            while (_current.IsEmpty)
             {
-                await _ready.WaitAsync(cancellationToken);
-                if (_chunk.IsEmpty && _ended)
+                if (!await _chunks.Reader.WaitToReadAsync(cancellationToken))
                     return 0;
+                _chunks.Reader.TryRead(out _current);
             }
-            int count = Math.Min(buffer.Length, _chunk.Length);
-            _chunk[..count].CopyTo(buffer);
-            _chunk = _chunk[count..];
-            if (_chunk.IsEmpty)
-                _taken?.TrySetResult();
+            int count = Math.Min(buffer.Length, _current.Length);
+            _current[..count].CopyTo(buffer);
+            _current = _current[count..];
             return count;
         }
 
@@ -107,8 +110,7 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
         public void Dispose()
         {
             owner.Remove(this);
-            _chunk = default;
-            _taken?.TrySetResult();
+            _chunks.Writer.TryComplete();
         }
     }
 }
