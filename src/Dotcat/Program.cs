@@ -16,7 +16,14 @@ internal static class Program
         // start-up cost (the parse, the console and async machinery would double it).
         if (args is ["--version"])
         {
-            Stdio.OpenStdout().Write(Encoding.ASCII.GetBytes(DotcatCommand.Version + "\n"));
+            try
+            {
+                Stdio.OpenStdout().Write(Encoding.ASCII.GetBytes(DotcatCommand.Version + "\n"));
+            }
+            catch (IOException e) when (Stdio.IsBrokenPipe(e))
+            {
+                return ExitCodes.BrokenPipe;
+            }
             return ExitCodes.Success;
         }
         return RunAsync(args).GetAwaiter().GetResult();

@@ -57,6 +57,25 @@ internal static partial class OptionsBinder
             Conflict(options.HexDumpFile is not null, "-z", "-x/--hex-dump");
         }
 
+        // Responders, exec and the broker answer clients themselves: stdin/stdout, and so the toolbox, play no part.
+        string? server = parse.GetValue(cli.Respond) is not null ? "--respond"
+            : parse.GetValue(cli.Exec) is not null ? "-e/--exec"
+            : parse.GetValue(cli.ShellExec) is not null ? "-c/--sh-exec"
+            : parse.GetValue(cli.Chat) ? "--chat"
+            : parse.GetValue(cli.Broker) ? "--broker"
+            : null;
+        if (server is not null)
+        {
+            Conflict(options.OutputFile is not null, "-o/--output", server);
+            Conflict(options.HexDumpFile is not null, "-x/--hex-dump", server);
+            Conflict(options.Crlf, "-C/--crlf", server);
+            Conflict(options.LineDelay is not null, "-d/--delay", server);
+            Conflict(options.SendGlobs.Count > 0, "--send", server);
+            Conflict(options.SendOnly, "--send-only", server);
+            Conflict(options.RecvOnly, "--recv-only", server);
+            Conflict(options.Progress, "--progress", server);
+        }
+
         // --send-only ends at stdin's EOF: after the half-close there is nothing left to wait for (unless -q says otherwise).
         if (options.SendOnly && parse.GetValue(cli.Quit) is null)
             options = options with { QuitAfterEof = TimeSpan.Zero };

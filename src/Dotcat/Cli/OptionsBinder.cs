@@ -162,6 +162,8 @@ internal static partial class OptionsBinder
         {
             if (options.KeepOpen)
                 throw new UsageException("-k/--keep-open needs -l/--listen");
+            if (options.SourceAddress is { } source)
+                CheckHost(options, source);
             return;
         }
 

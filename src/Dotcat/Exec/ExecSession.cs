@@ -24,7 +24,8 @@ internal static class ExecSession
         log.Info($"running '{command.FileName}' for {peer}", level: 2);
 
         // Closing the process's stdin at the client's EOF is what lets it finish, whatever --no-shutdown says.
-        RelayOptions relay = Session.RelayOptionsFor(options) with { HalfClose = true };
+        // Once the process's output has ended there is nobody left to send the client's bytes to: no linger.
+        RelayOptions relay = Session.RelayOptionsFor(options) with { HalfClose = true, Linger = TimeSpan.Zero };
         RelayStats stats;
         try
         {
@@ -33,6 +34,10 @@ internal static class ExecSession
         catch (SocketException e)
         {
             throw new DotcatException($"connection with {peer} failed: {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);
+        }
+        catch (DotcatException e) when (e.ExitCode == ExitCodes.Failure)
+        {
+            throw new DotcatException($"{peer}: {e.Message}", e.ExitCode, e);
         }
         await socket.CompleteWritesAsync();
         // The relay counts from the socket's side; the summary speaks for dotcat, which sent what the process printed.

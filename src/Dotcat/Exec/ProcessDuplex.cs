@@ -47,8 +47,12 @@ internal sealed class ProcessDuplex : Duplex
         }
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        _stdout.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // A read of the child's stdout pipe cannot be cancelled; ending the child is what ends it (-i, -q, a signal).
+        await using CancellationTokenRegistration end = cancellationToken.Register(Kill);
+        return await _stdout.ReadAsync(buffer, cancellationToken);
+    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

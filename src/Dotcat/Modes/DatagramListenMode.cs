@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Modes;
@@ -16,9 +17,10 @@ internal static class DatagramListenMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
+        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
         Socket socket = await Listener.BindDatagramAsync(options, log, cancellationToken);
         int maxDatagram = Datagrams.MaxSize(options.Transport);
-        IByteSource stdin = new StdinReader(Stdio.OpenStdin());
+        IByteSource stdin = tools.Input;
         Duplex remote;
         string peer;
         try
@@ -42,7 +44,7 @@ internal static class DatagramListenMode
         }
 
         await using (remote)
-        await using (var local = new StdioDuplex(stdin, new StdoutWriter(Stdio.OpenStdout())))
+        await using (var local = tools.Wrap(new StdioDuplex(stdin, new StdoutWriter(Stdio.OpenStdout()))))
             await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
         return ExitCodes.Success;
     }

@@ -90,6 +90,7 @@ internal static class ListenMode
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         StdoutClosedException? stdoutClosed = null;
         int active = 0;
+        var sessions = new List<Task>();
 
         async Task ServeOneAsync(Socket client)
         {
@@ -108,6 +109,14 @@ internal static class ListenMode
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+            }
+            catch (SocketException e)
+            {
+                log.Error(SocketErrors.Describe(e.SocketErrorCode));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Error(e.Message);
             }
             finally
             {
@@ -128,12 +137,25 @@ internal static class ListenMode
                     continue;
                 }
                 Greet(client, log);
-                _ = ServeOneAsync(client);
+                lock (sessions)
+                {
+                    sessions.RemoveAll(t => t.IsCompleted);
+                    sessions.Add(ServeOneAsync(client));
+                }
             }
         }
         catch (OperationCanceledException) when (stdoutClosed is not null)
         {
             throw stdoutClosed;
+        }
+        finally
+        {
+            // Leaving ends every session; waiting for them lets each close its socket and end its child process.
+            await stop.CancelAsync();
+            Task[] running;
+            lock (sessions)
+                running = [.. sessions];
+            await Task.WhenAll(running);
         }
     }
 

@@ -52,6 +52,7 @@ internal static class DuplexRelay
         Quit,
         Idle,
         LocalFailed,
+        Finished,
     }
 
     public static async Task<RelayStats> RunAsync(Duplex local, Duplex remote, RelayOptions options, CancellationToken cancellationToken)
@@ -67,6 +68,7 @@ internal static class DuplexRelay
 
         void End(Ending why)
         {
+            // Finished sessions are marked, so a timer that fires late finds nothing to end (stop may be disposed).
             if (Interlocked.CompareExchange(ref ending, (int)why, (int)Ending.None) == (int)Ending.None)
                 stop.Cancel();
         }
@@ -138,11 +140,12 @@ internal static class DuplexRelay
             while (!upstream.IsCompleted)
             {
                 TimeSpan left = options.Linger - Stopwatch.GetElapsedTime(Volatile.Read(ref lastLocalData));
-                bool inFlight = Volatile.Read(ref sending);
-                if (left <= TimeSpan.Zero && !inFlight)
+                bool busy = Volatile.Read(ref sending) || local.HasPendingInput;
+                if (left <= TimeSpan.Zero && !busy)
                     break;
                 using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                quiet.CancelAfter(inFlight ? options.Linger : left);
+                if (!busy)
+                    quiet.CancelAfter(left);
                 await Task.WhenAny(upstream, chunkSent.WaitAsync(quiet.Token));
                 stop.Token.ThrowIfCancellationRequested();
             }
@@ -159,6 +162,7 @@ internal static class DuplexRelay
         }
         finally
         {
+            Interlocked.CompareExchange(ref ending, (int)Ending.Finished, (int)Ending.None);
             await stop.CancelAsync();
         }
 

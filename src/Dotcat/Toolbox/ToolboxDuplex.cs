@@ -16,6 +16,8 @@ internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
     private ReadOnlyMemory<byte> _pending;
     private bool _lineSent;
 
+    public override bool HasPendingInput => !_pending.IsEmpty || inner.HasPendingInput;
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (_pending.IsEmpty)

@@ -140,6 +140,9 @@ public class CommandLineSpecs
     [InlineData(new[] { "--no-shutdown", "-N", "h", "1" }, "cannot use --no-shutdown with -N")]
     [InlineData(new[] { "-l", "-p", "1", "h", "2" }, "cannot use -p/--source-port with a PORT operand in listen mode")]
     [InlineData(new[] { "-n", "localhost", "1" }, "-n/--nodns forbids names, and 'localhost' is not a numeric address")]
+    [InlineData(new[] { "-l", "1", "--respond", "echo", "-o", "f" }, "cannot use -o/--output with --respond")]
+    [InlineData(new[] { "-l", "1", "-e", "cat", "--recv-only" }, "cannot use --recv-only with -e/--exec")]
+    [InlineData(new[] { "-n", "-s", "somehost", "127.0.0.1", "1" }, "-n/--nodns forbids names, and 'somehost' is not a numeric address")]
     public void Usage_errors_are_one_line_naming_the_problem(string[] args, string message) =>
         UsageError(args).ShouldBe(message);
 

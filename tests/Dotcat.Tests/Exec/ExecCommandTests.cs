@@ -28,6 +28,18 @@ public class ExecCommandTests
     }
 
     [UnixFact(Timeout = 20_000)]
+    public async Task Idle_timeout_ends_a_silent_child_and_names_the_peer()
+    {
+        await using var dotcat = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v", "-i", "0.5", "-e", "sleep 30");
+        int port = await dotcat.WaitForListeningPortAsync();
+
+        using Socket client = await Sockets.ConnectAsync(port);
+
+        (await dotcat.WaitForExitAsync(TimeSpan.FromSeconds(10))).ShouldBe(1);
+        dotcat.Stderr.ShouldMatch(@"dotcat: 127\.0\.0\.1:\d+: idle timeout: no data for 0\.5s");
+    }
+
+    [UnixFact(Timeout = 20_000)]
     public async Task Exec_splits_arguments_without_a_shell()
     {
         await using var dotcat = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v", "-e", "printf '%s|' 'a b' $HOME \"c;d\"");

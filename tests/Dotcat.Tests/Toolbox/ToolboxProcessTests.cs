@@ -198,4 +198,20 @@ public sealed class ToolboxProcessTests : IDisposable
             all.Write(buffer, 0, read);
         return Encoding.ASCII.GetString(all.ToArray());
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Delay_sends_every_line_though_the_peer_half_closed_at_once()
+    {
+        await using var listener = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v");
+        listener.CloseStdin();                                            // it half-closes toward the client at once
+        int port = await listener.WaitForListeningPortAsync();
+
+        await using var client = DotcatProcess.Start("-d", "0.7s", "127.0.0.1", port.ToString());
+        await client.Stdin.WriteAsync("a\nb\nc\n"u8.ToArray());
+        client.CloseStdin();
+
+        (await client.WaitForExitAsync()).ShouldBe(0);
+        (await listener.WaitForExitAsync()).ShouldBe(0);
+        (await listener.StdoutTextAsync()).ShouldBe("a\nb\nc\n");
+    }
 }
