@@ -79,23 +79,24 @@ internal static class DuplexRelay
 
         async Task UpstreamAsync()
         {
-            byte[] buffer = NewBuffer(options);
             try
             {
-                while (true)
+                byte[] current = NewBuffer(options), next = NewBuffer(options);
+                int read = await local.ReadAsync(current, stop.Token);
+                while (read > 0)
                 {
-                    int read = await local.ReadAsync(buffer, stop.Token);
-                    if (read == 0)
-                        break;
                     Volatile.Write(ref sending, true);
                     Volatile.Write(ref lastLocalData, Stopwatch.GetTimestamp());
                     idle.Touch();
-                    await remote.WriteAsync(buffer.AsMemory(0, read), stop.Token);
+                    // Read the next chunk while this one goes out, so reading and sending overlap.
+                    ValueTask<int> reading = local.ReadAsync(next, stop.Token);
+                    await remote.WriteAsync(current.AsMemory(0, read), stop.Token);
                     Interlocked.Add(ref sent, read);
                     Volatile.Write(ref sending, false);
                     if (chunkSent.CurrentCount == 0)
                         chunkSent.Release();
-                    buffer = Grown(buffer, read, options);
+                    (current, next) = (next, Grown(current, read, options));
+                    read = await reading;
                 }
                 if (options.HalfClose)
                     await remote.CompleteWritesAsync();
