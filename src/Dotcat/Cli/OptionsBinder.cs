@@ -125,9 +125,11 @@ internal static partial class OptionsBinder
             throw new UsageException("--time-format needs --respond time");
         if (options.Mode != Mode.Listen && (responder is not null || broker || chat))
             throw new UsageException($"{given[0]} needs -l/--listen");
-        // Exec and the broker join stream connections; over datagrams only responders answer.
-        if (options.IsDatagram && responder is null && given.Count > 0)
+        // The broker joins stream connections. Over datagrams, exec serves the first peer, as the relay does.
+        if (options.IsDatagram && (broker || chat))
             throw new UsageException($"cannot use {given[0]} with -u/--udp");
+        if (options.IsDatagram && (exec ?? shell) is not null && options.KeepOpen)
+            throw new UsageException($"cannot use {given[0]} with -k/--keep-open over datagrams (exec serves the first peer)");
 
         return options with
         {

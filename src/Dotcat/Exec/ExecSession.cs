@@ -16,10 +16,15 @@ namespace Dotcat.Exec;
 /// </summary>
 internal static class ExecSession
 {
-    public static async Task RunAsync(Socket client, ExecCommand command, DotcatOptions options, Log log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="command"/> for <paramref name="client"/>'s connection; <paramref name="connection"/> is that
+    /// connection as a byte channel when it is not a plain stream socket (a datagram socket connected to its peer).
+    /// </summary>
+    public static async Task RunAsync(
+        Socket client, ExecCommand command, DotcatOptions options, Log log, CancellationToken cancellationToken, Duplex? connection = null)
     {
         string peer = Endpoints.Format(client.RemoteEndPoint);
-        await using var socket = new ClientEnd(new SocketDuplex(client));
+        await using var socket = new ClientEnd(connection ?? new SocketDuplex(client));
         await using var process = ProcessDuplex.Start(command, Environment(client, options));
         log.Info($"running '{command.FileName}' for {peer}", level: 2);
 
@@ -48,7 +53,7 @@ internal static class ExecSession
     /// The client's socket, where a reset reads as EOF: the process then sees its stdin close and can end, instead of
     /// waiting forever for a client that is gone (the relay ignores read failures, expecting the other side to fail too).
     /// </summary>
-    private sealed class ClientEnd(SocketDuplex socket) : Duplex
+    private sealed class ClientEnd(Duplex socket) : Duplex
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
@@ -14,16 +15,19 @@ internal static class ConnectMode
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
-        if (options.Exec is { } command)
-        {
-            Socket socket = await Connector.ConnectStreamAsync(options, log, cancellationToken);
-            log.Info($"connected to {Endpoints.Format(socket.RemoteEndPoint)}");
-            await ExecSession.RunAsync(socket, command, options, log, cancellationToken);
-            return ExitCodes.Success;
-        }
-
         (Duplex connection, string peer) = await Connector.OpenAsync(options, log, cancellationToken);
         log.Info($"connected to {peer}");
+        if (options.Exec is { } command)
+        {
+            Socket socket = connection switch
+            {
+                SocketDuplex stream => stream.Socket,
+                DatagramDuplex datagrams => datagrams.Socket,
+                _ => throw new UnreachableException(),
+            };
+            await ExecSession.RunAsync(socket, command, options, log, cancellationToken, connection);
+            return ExitCodes.Success;
+        }
 
         await using var remote = connection;
         await using var local = tools.Wrap(new StdioDuplex(tools.Input, new StdoutWriter(Stdio.OpenStdout())));

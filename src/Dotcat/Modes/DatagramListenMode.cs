@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
 using Dotcat.Relay;
 using Dotcat.Toolbox;
 using Dotcat.Transports;
@@ -33,6 +34,11 @@ internal static class DatagramListenMode
             else
             {
                 (remote, peer, bool canReply) = await AnswerFirstPeerAsync(socket, maxDatagram, log, cancellationToken);
+                if (options.Exec is { } command)
+                {
+                    await ExecSession.RunAsync(socket, command, options, log, cancellationToken, remote);
+                    return ExitCodes.Success;
+                }
                 if (!canReply)
                     stdin = new EmptySource();
             }

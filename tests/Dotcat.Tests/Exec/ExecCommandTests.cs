@@ -40,6 +40,23 @@ public class ExecCommandTests
     }
 
     [UnixFact(Timeout = 20_000)]
+    public async Task Exec_over_udp_serves_the_first_peer_and_says_udp()
+    {
+        await using var dotcat = DotcatProcess.Start("-lu", "127.0.0.1", "0", "-v", "-c", "echo \"$DOTCAT_PROTO\"; cat");
+        int port = await dotcat.WaitForListeningPortAsync();
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Connect(IPAddress.Loopback, port);
+        await client.SendAsync("ping\n"u8.ToArray());
+        var received = new StringBuilder();
+        var buffer = new byte[100];
+        while (received.Length < "udp\nping\n".Length)
+            received.Append(Encoding.UTF8.GetString(buffer, 0, await client.ReceiveAsync(buffer)));
+
+        received.ToString().ShouldBe("udp\nping\n");
+    }
+
+    [UnixFact(Timeout = 20_000)]
     public async Task Exec_splits_arguments_without_a_shell()
     {
         await using var dotcat = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v", "-e", "printf '%s|' 'a b' $HOME \"c;d\"");
