@@ -145,8 +145,18 @@ internal static partial class UnixSockets
     {
         if (type == SocketType.Dgram && OperatingSystem.IsWindows())
             throw new DotcatException("Unix datagram sockets (-U -u) are not available on Windows");
-        return new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        if (type == SocketType.Stream && !OperatingSystem.IsWindows())
+        {
+            // Unix stream sockets do not grow their buffers the way TCP does; at the default (about 200 KiB) a bulk
+            // transfer stalls on every 1 MiB write. Accepted sockets inherit this from the listener.
+            socket.SendBufferSize = StreamBuffer;
+            socket.ReceiveBufferSize = StreamBuffer;
+        }
+        return socket;
     }
+
+    private const int StreamBuffer = 1024 * 1024;
 
     /// <summary>Unix errors in the words a user needs: ENOENT (reported as AddressNotAvailable) means a missing file or directory.</summary>
     private static string Describe(SocketError error, bool binding) => error switch
