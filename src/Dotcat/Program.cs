@@ -34,20 +34,22 @@ internal static class Program
         CommandLineRequest request = CommandLine.Parse(args);
         if (request.UsageError is { } usage)
         {
-            Console.Error.WriteLine("dotcat: " + usage);
+            new Log(Console.Error, color: StderrColor(ColorMode.Auto)).Error(usage);
             return ExitCodes.Usage;
         }
         if (request.BuiltInAction is { } builtIn)
             return await builtIn.InvokeAsync();   // --help, --version
 
         DotcatOptions options = request.Options!;
-        bool color = Term.StderrColor(options.Color, Environment.GetEnvironmentVariable, Console.IsErrorRedirected);
-        var log = new Log(Console.Error, options.Verbosity, color);
+        var log = new Log(Console.Error, options.Verbosity, StderrColor(options.Color));
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);
         int exitCode = await RunModeAsync(options, log, cancel.Token);
         return signals.ExitCode ?? exitCode;
     }
+
+    private static bool StderrColor(ColorMode mode) =>
+        Term.StderrColor(mode, Environment.GetEnvironmentVariable, Console.IsErrorRedirected);
 
     /// <summary>The one place failures become exit codes; users see one line, never a stack trace.</summary>
     private static async Task<int> RunModeAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)

@@ -169,7 +169,7 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
 
     private static string Address(EndPoint? endPoint) => endPoint switch
     {
-        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+        IPEndPoint ip => Endpoints.Unmapped(ip.Address).ToString(),
         _ => Endpoints.Format(endPoint),
     };
 

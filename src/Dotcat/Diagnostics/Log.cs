@@ -34,8 +34,10 @@ internal sealed class Log(TextWriter writer, int verbosity = 0, bool color = fal
         string line = Color ? $"{ansi}dotcat: {message}\e[0m" : "dotcat: " + message;
         lock (_gate)
         {
-            StatusLine?.Clear();
-            writer.WriteLine(line);
+            if (StatusLine is { } status)
+                status.WriteAbove(() => writer.WriteLine(line));
+            else
+                writer.WriteLine(line);
         }
     }
 }
@@ -43,5 +45,6 @@ internal sealed class Log(TextWriter writer, int verbosity = 0, bool color = fal
 /// <summary>A line that is rewritten in place on stderr; it redraws itself later.</summary>
 internal interface IStatusLine
 {
-    void Clear();
+    /// <summary>Wipes the status line and runs <paramref name="write"/> before the line can be drawn again.</summary>
+    void WriteAbove(Action write);
 }

@@ -25,8 +25,4 @@ internal static class SocketErrors
         SocketError.MessageSize => "message too long",
         _ => error.ToString(),
     };
-
-    /// <summary>The peer went away hard (RST): the session failed, it did not simply end.</summary>
-    public static bool IsReset(SocketError error) =>
-        error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;
 }

@@ -92,7 +92,7 @@ internal static class ExecSession
         switch (endPoint)
         {
             case IPEndPoint ip:
-                IPAddress address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
+                IPAddress address = Endpoints.Unmapped(ip.Address);
                 environment[$"DOTCAT_{side}_ADDR"] = address.ToString();
                 environment[$"DOTCAT_{side}_PORT"] = ip.Port.ToString(CultureInfo.InvariantCulture);
                 break;

@@ -52,17 +52,15 @@ internal static class ListenMode
             return await ServeAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(tools.Input, stdout)), options, log, token), options, log, cancellationToken);
 
         var broadcast = new StdinBroadcast(tools.Input);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = broadcast.RunAsync(stop.Token);
-        return await ServeEachAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(broadcast.Subscribe(), stdout)), options, log, token), options, log, stop.Token);
+        _ = broadcast.RunAsync(cancellationToken);
+        return await ServeEachAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(broadcast.Subscribe(), stdout)), options, log, token), options, log, cancellationToken);
     }
 
     private static async Task<int> BrokerAsync(Socket listener, StdoutWriter stdout, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
         var hub = new BrokerHub(options.Broker == BrokerKind.Chat, stdout, log);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = hub.RelayStdinAsync(new StdinReader(Stdio.OpenStdin()), stop.Token);
-        return await ServeEachAsync(listener, hub.ServeAsync, options, log, stop.Token);
+        _ = hub.RelayStdinAsync(new StdinReader(Stdio.OpenStdin()), cancellationToken);
+        return await ServeEachAsync(listener, hub.ServeAsync, options, log, cancellationToken);
     }
 
     /// <summary>Without <c>-k</c>: the first client only; with it, every client concurrently.</summary>

@@ -1,3 +1,5 @@
+using Dotcat.Diagnostics;
+
 namespace Dotcat.Relay;
 
 /// <summary>
@@ -35,6 +37,11 @@ internal sealed class StdinReader : IByteSource
             try
             {
                 _result!.SetResult(_stdin.Read(_buffer.Span));
+            }
+            catch (IOException e)
+            {
+                // stdin is a directory, a vanished device...: say where the failure is, not just the system's words.
+                _result!.SetException(new DotcatException($"cannot read stdin: {e.Message}", ExitCodes.Failure, e));
             }
             catch (Exception e)
             {

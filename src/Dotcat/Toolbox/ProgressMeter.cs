@@ -76,21 +76,36 @@ internal sealed class ProgressMeter : IStatusLine, IDisposable
     public void Clear()
     {
         lock (_gate)
+            ClearLine();
+    }
+
+    /// <summary>Wipes the line and writes <paramref name="write"/>'s line in its place, with no tick in between.</summary>
+    public void WriteAbove(Action write)
+    {
+        lock (_gate)
         {
-            if (_shown == 0)
-                return;
-            _writer.Write("\r" + new string(' ', _shown) + "\r");
-            _writer.Flush();
-            _shown = 0;
+            ClearLine();
+            write();
         }
     }
 
-    /// <summary>Stops and wipes the line.</summary>
+    /// <summary>Stops and wipes the line; a tick already on its way finds it disposed.</summary>
     public void Dispose()
     {
-        _timer.Dispose();
-        Clear();
         lock (_gate)
+        {
             _disposed = true;
+            ClearLine();
+        }
+        _timer.Dispose();
+    }
+
+    private void ClearLine()
+    {
+        if (_shown == 0)
+            return;
+        _writer.Write("\r" + new string(' ', _shown) + "\r");
+        _writer.Flush();
+        _shown = 0;
     }
 }

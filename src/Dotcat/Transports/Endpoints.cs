@@ -22,10 +22,13 @@ internal static class Endpoints
             ? $"[{host}]:{port.ToString(CultureInfo.InvariantCulture)}"
             : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>An IPv4 client of a dual-stack socket, as the IPv4 address it is (not <c>::ffff:127.0.0.1</c>).</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     /// <summary>An endpoint as SPEC's messages print it; IPv4-mapped IPv6 addresses print as plain IPv4.</summary>
     public static string Format(EndPoint? endPoint) => endPoint switch
     {
-        IPEndPoint ip => Format((ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(), ip.Port),
+        IPEndPoint ip => Format(Unmapped(ip.Address).ToString(), ip.Port),
         null => "?",
         _ => UnixPaths.Display(endPoint),
     };
