@@ -60,14 +60,22 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         Task writer = member.WriteQueuedAsync(log);
         try
         {
-            var buffer = new byte[ReadSize];
+            // Room for up to 3 bytes of a character that the previous read cut in two (chat only).
+            var buffer = new byte[ReadSize + 3];
+            int carried = 0;
             while (true)
             {
-                int read = await connection.ReadAsync(buffer, leave.Token);
+                int read = await connection.ReadAsync(buffer.AsMemory(carried, ReadSize), leave.Token);
                 if (read == 0)
                     break;
-                ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
+                ReadOnlySpan<byte> all = buffer.AsSpan(0, carried + read);
+                int tail = chat ? ChatText.UnfinishedTail(all) : 0;
+                ReadOnlySpan<byte> data = all[..^tail];
                 byte[] message = chat ? ChatText.Message(member.User, data) : data.ToArray();
+                all[^tail..].CopyTo(buffer);
+                carried = tail;
+                if (message.Length == 0)
+                    continue;
                 await stdout.WriteAsync(message, cancellationToken);
                 await BroadcastAsync(message, from: member, leave.Token);
             }

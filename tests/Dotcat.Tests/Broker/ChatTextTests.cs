@@ -46,4 +46,14 @@ public class ChatTextTests
             "<announce> ::1 is connected as <user3>.\n<announce> already connected: 127.0.0.1 as <user1>, ::1 as <user2>.\n");
         Encoding.UTF8.GetString(ChatText.Left(5)).ShouldBe("<announce> <user5> is disconnected.\n");
     }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'w', 0xC3 }, 1)]              // ö cut after its first byte
+    [InlineData(new byte[] { (byte)'w', 0xC3, 0xB6 }, 0)]        // ö whole
+    [InlineData(new byte[] { 0xE2, 0x82 }, 2)]                   // € cut after two of its three bytes
+    [InlineData(new byte[] { (byte)'a', 0x80 }, 0)]              // a stray continuation byte is not waited for
+    [InlineData(new byte[] { 0xFF }, 0)]                         // nor an invalid byte
+    [InlineData(new byte[0], 0)]
+    public void An_unfinished_character_at_the_end_waits_for_the_next_read(byte[] data, int waiting) =>
+        ChatText.UnfinishedTail(data).ShouldBe(waiting);
 }
