@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Dotcat.Diagnostics;
+using Dotcat.Text;
 
 namespace Dotcat.Relay;
 
@@ -156,7 +157,7 @@ internal static class DuplexRelay
             switch ((Ending)Volatile.Read(ref ending))
             {
                 case Ending.Idle:
-                    throw new DotcatException($"idle timeout: no data for {Format(options.IdleTimeout!.Value)}");
+                    throw new DotcatException($"idle timeout: no data for {TimeValue.Format(options.IdleTimeout!.Value)}");
                 case Ending.LocalFailed:
                     throw localFailure!;
             }
@@ -179,6 +180,4 @@ internal static class DuplexRelay
     /// <summary>The buffer for the next read: the full-size one once a read has filled the small one.</summary>
     private static byte[] Grown(byte[] buffer, int read, RelayOptions options) =>
         read == buffer.Length && buffer.Length < options.BufferSize ? new byte[options.BufferSize] : buffer;
-
-    private static string Format(TimeSpan time) => time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }

@@ -78,4 +78,8 @@ internal static class TimeValue
                 return TimeSpan.TicksPerSecond;
         }
     }
+
+    /// <summary>A TIME as messages print it: <c>0.3s</c>, <c>2s</c>, <c>90s</c>.</summary>
+    public static string Format(TimeSpan time) =>
+        time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }

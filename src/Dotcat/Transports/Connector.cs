@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Text;
 
 namespace Dotcat.Transports;
 
@@ -82,8 +82,7 @@ internal static class Connector
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
-                string seconds = options.ConnectTimeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                throw new DotcatException($"cannot connect to {options.Target}: timed out after {seconds}s");
+                throw new DotcatException($"cannot connect to {options.Target}: timed out after {TimeValue.Format(options.ConnectTimeout!.Value)}");
             }
             catch
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -85,41 +86,35 @@ public class TcpProcessSpecs
     [Fact(Timeout = 20_000)]
     public async Task The_peer_reply_after_our_half_close_is_delivered()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        Task serve = Task.Run(async () =>
+        using var server = new OnePeer(async peer =>
         {
-            using Socket peer = await server.AcceptSocketAsync();
             byte[] request = await ReadToEndAsync(peer);                 // returns only after dotcat's FIN
             await peer.SendAsync(Encoding.ASCII.GetBytes("reply to " + Encoding.ASCII.GetString(request)));
             peer.Shutdown(SocketShutdown.Send);
         });
 
-        await using var client = DotcatProcess.Start("127.0.0.1", Port(server).ToString());
+        await using var client = DotcatProcess.Start("127.0.0.1", server.Port);
         await client.Stdin.WriteAsync("hello"u8.ToArray());
         client.CloseStdin();
 
         (await client.WaitForExitAsync()).ShouldBe(0);
         (await client.StdoutTextAsync()).ShouldBe("reply to hello");
-        await serve;
+        await server.Served;
     }
 
     [Fact(Timeout = 20_000)]
     public async Task The_peer_closing_first_ends_dotcat_though_stdin_is_still_open()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        Task serve = Task.Run(async () =>
+        using var server = new OnePeer(async peer =>
         {
-            using Socket peer = await server.AcceptSocketAsync();
             await peer.SendAsync("bye\n"u8.ToArray());
         });
 
-        await using var client = DotcatProcess.Start("127.0.0.1", Port(server).ToString());   // stdin stays open
+        await using var client = DotcatProcess.Start("127.0.0.1", server.Port);   // stdin stays open
 
         (await client.WaitForExitAsync()).ShouldBe(0);
         (await client.StdoutTextAsync()).ShouldBe("bye\n");
-        await serve;
+        await server.Served;
     }
 
     [Fact(Timeout = 20_000)]
@@ -142,22 +137,19 @@ public class TcpProcessSpecs
     [Fact(Timeout = 20_000)]
     public async Task A_peer_reset_is_a_failure()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        Task serve = Task.Run(async () =>
+        using var server = new OnePeer(async peer =>
         {
-            using Socket peer = await server.AcceptSocketAsync();
             await peer.ReceiveAsync(new byte[16]);                        // dotcat is connected and talking
             peer.LingerState = new LingerOption(true, 0);                 // close sends RST, not FIN
         });
 
-        await using var client = DotcatProcess.Start("127.0.0.1", Port(server).ToString());
+        await using var client = DotcatProcess.Start("127.0.0.1", server.Port);
         await client.Stdin.WriteAsync("ping\n"u8.ToArray());
         await client.Stdin.FlushAsync();
 
         (await client.WaitForExitAsync()).ShouldBe(1);
-        client.Stderr.ShouldBe($"dotcat: connection with 127.0.0.1:{Port(server)} failed: connection reset by peer\n");
-        await serve;
+        client.Stderr.ShouldBe($"dotcat: connection with 127.0.0.1:{server.Port} failed: connection reset by peer\n");
+        await server.Served;
     }
 
     [Fact(Timeout = 20_000)]
@@ -197,15 +189,13 @@ public class TcpProcessSpecs
     [Fact(Timeout = 20_000)]
     public async Task Idle_timeout_ends_a_silent_session_with_exit_1()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        Task<Socket> accepted = server.AcceptSocketAsync();
+        using var server = new OnePeer(async peer => await peer.ReceiveAsync(new byte[16]));   // silent until dotcat leaves
 
-        await using var client = DotcatProcess.Start("-i", "0.3", "127.0.0.1", Port(server).ToString());
+        await using var client = DotcatProcess.Start("-i", "0.3", "127.0.0.1", server.Port);
 
         (await client.WaitForExitAsync()).ShouldBe(1);
-        client.Stderr.ShouldBe($"dotcat: 127.0.0.1:{Port(server)}: idle timeout: no data for 0.3s\n");
-        (await accepted).Dispose();
+        client.Stderr.ShouldBe($"dotcat: 127.0.0.1:{server.Port}: idle timeout: no data for 0.3s\n");
+        await server.Served;
     }
 
     [Fact(Timeout = 30_000)]
@@ -265,12 +255,9 @@ public class TcpProcessSpecs
     [Fact(Timeout = 20_000)]
     public async Task A_reader_that_leaves_early_ends_dotcat_quietly()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
         using var stop = new CancellationTokenSource();
-        Task serve = Task.Run(async () =>
+        using var server = new OnePeer(async peer =>
         {
-            using Socket peer = await server.AcceptSocketAsync();
             var chunk = new byte[64 * 1024];
             try
             {
@@ -283,22 +270,19 @@ public class TcpProcessSpecs
         });
 
         var reader = new LeavingReader(100);
-        await using var client = DotcatProcess.Start(["127.0.0.1", Port(server).ToString()], stdoutTarget: reader);
+        await using var client = DotcatProcess.Start(["127.0.0.1", server.Port], stdoutTarget: reader);
 
         (await client.WaitForExitAsync()).ShouldBe(141);
         client.Stderr.ShouldBeEmpty();
         await stop.CancelAsync();
-        await serve;
+        await server.Served;
     }
 
     [UnixFact(Timeout = 20_000)]
     public async Task Output_to_a_file_moves_the_shells_offset_so_later_writes_follow_it()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        Task serve = Task.Run(async () =>
+        using var server = new OnePeer(async peer =>
         {
-            using Socket peer = await server.AcceptSocketAsync();
             await peer.SendAsync("hello\n"u8.ToArray());
         });
         string output = Path.GetTempFileName();
@@ -309,7 +293,7 @@ public class TcpProcessSpecs
             info.ArgumentList.Add("{ echo before; \"$0\" \"$1\" 127.0.0.1 \"$2\"; echo after; } > \"$3\"");
             info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
-            info.ArgumentList.Add(Port(server).ToString());
+            info.ArgumentList.Add(server.Port);
             info.ArgumentList.Add(output);
             using var shell = System.Diagnostics.Process.Start(info)!;
             await shell.WaitForExitAsync();
@@ -321,7 +305,7 @@ public class TcpProcessSpecs
         {
             File.Delete(output);
         }
-        await serve;
+        await server.Served;
     }
 
     [UnixFact(Timeout = 20_000)]
@@ -335,6 +319,29 @@ public class TcpProcessSpecs
             (await listener.WaitForExitAsync()).ShouldBe(exitCode);
             listener.Stderr.ShouldNotContain("Exception");
         }
+    }
+
+    /// <summary>The peer dotcat talks to in a test: a loopback TCP server for one connection, answered by a handler.</summary>
+    private sealed class OnePeer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+        public OnePeer(Func<Socket, Task> handle)
+        {
+            _listener.Start();
+            Served = Task.Run(async () =>
+            {
+                using Socket peer = await _listener.AcceptSocketAsync();
+                await handle(peer);
+            });
+        }
+
+        public string Port => ((IPEndPoint)_listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Completes when the handler is done with the connection.</summary>
+        public Task Served { get; }
+
+        public void Dispose() => _listener.Stop();
     }
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
