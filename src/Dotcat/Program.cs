@@ -1,7 +1,8 @@
-using System.Net.Sockets;
+using System.CommandLine;
 using System.Text;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 using Dotcat.Modes;
 using Dotcat.Relay;
 using Dotcat.Scan;
@@ -31,66 +32,51 @@ internal static class Program
 
     private static async Task<int> RunAsync(string[] args)
     {
-        CommandLineRequest request = CommandLine.Parse(args);
-        if (request.UsageError is { } usage)
-        {
-            new Log(Console.Error, color: StderrColor(ColorMode.Auto)).Error(usage);
-            return ExitCodes.Usage;
-        }
-        if (request.BuiltInAction is { } builtIn)
-            return await builtIn.InvokeAsync();   // --help, --version
-
-        DotcatOptions options = request.Options!;
-        var log = new Log(Console.Error, options.Verbosity, StderrColor(options.Color));
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);
-        int exitCode = await RunModeAsync(options, log, cancel.Token);
+        int exitCode = await RunAsync(args, DotcatConsole.FromProcess(), cancel.Token);
         return signals.ExitCode ?? exitCode;
     }
 
-    private static bool StderrColor(ColorMode mode) =>
-        Term.StderrColor(mode, Environment.GetEnvironmentVariable, Console.IsErrorRedirected);
-
-    /// <summary>The one place failures become exit codes; users see one line, never a stack trace.</summary>
-    private static async Task<int> RunModeAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
+    /// <summary>
+    /// A whole run with <paramref name="console"/> as its stdin, stdout and stderr: what the process does, and what
+    /// command-level tests run in their own process. Returns the exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, DotcatConsole console, CancellationToken cancellationToken)
     {
+        CommandLineRequest request = CommandLine.Parse(args, console.Directory);
+        if (request.UsageError is { } usage)
+        {
+            new Log(console.Stderr, color: StderrColor(request.UsageColor, console)).Error(usage);
+            return ExitCodes.Usage;
+        }
+        if (request.BuiltInAction is { } builtIn)
+        {
+            // --help, --completions
+            await using TextWriter text = console.StdoutText ?? new StreamWriter(console.Stdout, leaveOpen: true) { AutoFlush = true };
+            return await builtIn.InvokeAsync(new InvocationConfiguration { Output = text, Error = console.Stderr }, cancellationToken);
+        }
+
+        DotcatOptions options = request.Options!;
+        var log = new Log(console.Stderr, options.Verbosity, StderrColor(options.Color, console));
         try
         {
             if (options.IsScan)
                 return await PortScanner.RunAsync(options, log, cancellationToken);
             return options.Mode == Mode.Listen
-                ? await ListenMode.RunAsync(options, log, cancellationToken)
-                : await ConnectMode.RunAsync(options, log, cancellationToken);
+                ? await ListenMode.RunAsync(options, console, log, cancellationToken)
+                : await ConnectMode.RunAsync(options, console, log, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Interrupted;
         }
-        catch (StdoutClosedException)
-        {
-            return ExitCodes.BrokenPipe;
-        }
-        catch (DotcatException e)
-        {
-            log.Error(e.Message);
-            return e.ExitCode;
-        }
-        catch (SocketException e)
-        {
-            log.Error(SocketErrors.Describe(e.SocketErrorCode));
-            return ExitCodes.Failure;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Error(e.Message);
-            return ExitCodes.Failure;
-        }
         catch (Exception e)
         {
-            // A bug: still one line, not a stack trace; -vv shows where.
-            log.Error($"internal error: {e.Message}");
-            log.Info(e.ToString().ReplaceLineEndings(" | "), level: 2);
-            return ExitCodes.Failure;
+            return ErrorBoundary.Report(e, log);
         }
     }
+
+    private static bool StderrColor(ColorMode mode, DotcatConsole console) =>
+        Term.StderrColor(mode, console.Environment, !console.StderrIsTerminal);
 }

@@ -1,2 +1,3 @@
+global using Dotcat.Model;
 global using Shouldly;
 global using Xunit;

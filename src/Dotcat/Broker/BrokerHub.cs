@@ -3,17 +3,18 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Text;
 using Dotcat.Transports;
 
 namespace Dotcat.Broker;
 
 /// <summary>
 /// <c>--broker</c> and <c>--chat</c>: what each client sends reaches every other client and stdout; what stdin gives
-/// reaches every client. Each client has its own send queue and writer, so a client that leaves never holds up the
+/// (through the run's <see cref="StdinFanOut"/>, read only while a client is there, as ncat does) reaches every client. Each client has its own send queue and writer, so a client that leaves never holds up the
 /// others. Memory stays bounded: once a client has <see cref="ThrottleMark"/> bytes waiting, senders pause until it
 /// takes some; a client that takes nothing for <see cref="SlowClientPatience"/> meanwhile is disconnected.
 /// </summary>
-internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
+internal sealed class BrokerHub(bool chat, StdinFanOut stdin, StdoutWriter stdout, Log log)
 {
     /// <summary>Bytes waiting for one client above which the senders wait for it.</summary>
     public const int ThrottleMark = 256 * 1024;
@@ -21,59 +22,37 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
     /// <summary>How long a client with a full queue may go without taking anything before it is dropped.</summary>
     public static readonly TimeSpan SlowClientPatience = TimeSpan.FromSeconds(2);
 
-    private const int ReadSize = 16 * 1024;
+    public const int ReadSize = 16 * 1024;
 
     /// <summary>Stdin's messages, in chat, come from user 0 (as from ncat's fd 0).</summary>
     private const int StdinUser = 0;
 
     private readonly Lock _gate = new();
     private readonly List<Member> _members = [];
-    private TaskCompletionSource _someoneConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _lastUser;
 
-    /// <summary>Reads stdin only while a client is there to receive it (as ncat does), and gives it to all of them.</summary>
-    public async Task RelayStdinAsync(IByteSource stdin, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[ReadSize];
-        while (true)
-        {
-            Task someone;
-            lock (_gate)
-                someone = _someoneConnected.Task;
-            await someone.WaitAsync(cancellationToken);
-
-            int read = await stdin.ReadAsync(buffer, cancellationToken);
-            if (read == 0)
-                return;
-            ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
-            await BroadcastAsync(chat ? ChatText.Message(StdinUser, data) : data.ToArray(), from: null, cancellationToken);
-        }
-    }
-
     /// <summary>Serves one client until it leaves (or is dropped), then tells the others.</summary>
-    public async Task ServeAsync(Socket client, CancellationToken cancellationToken)
+    public async Task ServeAsync(Connection connection, CancellationToken cancellationToken)
     {
-        await using var connection = new SocketDuplex(client);
+        await using var _ = connection;
         using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var member = new Member(Interlocked.Increment(ref _lastUser), Address(client.RemoteEndPoint), connection, leave);
+        var member = new Member(Interlocked.Increment(ref _lastUser), Address(connection.RemoteEndPoint), connection.Duplex, leave);
         Join(member);
         Task writer = member.WriteQueuedAsync(log);
+        Task fromStdin = PassStdinAsync(member, leave.Token);
         try
         {
             // Room for up to 3 bytes of a character that the previous read cut in two (chat only).
             var buffer = new byte[ReadSize + 3];
-            int carried = 0;
+            var carry = new Utf8Carry();
             while (true)
             {
-                int read = await connection.ReadAsync(buffer.AsMemory(carried, ReadSize), leave.Token);
+                int carried = chat ? carry.Prepend(buffer) : 0;
+                int read = await connection.Duplex.ReadAsync(buffer.AsMemory(carried, ReadSize), leave.Token);
                 if (read == 0)
                     break;
-                ReadOnlySpan<byte> all = buffer.AsSpan(0, carried + read);
-                int tail = chat ? ChatText.UnfinishedTail(all) : 0;
-                ReadOnlySpan<byte> data = all[..^tail];
-                byte[] message = chat ? ChatText.Message(member.User, data) : data.ToArray();
-                all[^tail..].CopyTo(buffer);
-                carried = tail;
+                ReadOnlySpan<byte> data = buffer.AsSpan(0, carried + read);
+                byte[] message = chat ? ChatText.Message(member.User, data[..carry.Complete(data)]) : data.ToArray();
                 if (message.Length == 0)
                     continue;
                 await stdout.WriteAsync(message, cancellationToken);
@@ -93,6 +72,33 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
             Remove(member, why: null);
             member.Stop();
             await writer;
+            await fromStdin;
+        }
+    }
+
+    /// <summary>This client's share of stdin, queued for it like any other client's message.</summary>
+    private async Task PassStdinAsync(Member member, CancellationToken cancellationToken)
+    {
+        using IByteSource share = stdin.Subscribe();
+        var buffer = new byte[ReadSize + 3];
+        var carry = new Utf8Carry();
+        try
+        {
+            while (true)
+            {
+                int carried = chat ? carry.Prepend(buffer) : 0;
+                int read = await share.ReadAsync(buffer.AsMemory(carried, ReadSize), cancellationToken);
+                if (read == 0)
+                    return;
+                ReadOnlySpan<byte> data = buffer.AsSpan(0, carried + read);
+                byte[] message = chat ? ChatText.Message(StdinUser, data[..carry.Complete(data)]) : data.ToArray();
+                if (message.Length > 0 && member.Enqueue(message) > ThrottleMark && !await member.WaitForRoomAsync(cancellationToken))
+                    Remove(member, $"it took nothing for {SlowClientPatience.TotalSeconds:0} s with {ThrottleMark / 1024} KiB waiting for it");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left.
         }
     }
 
@@ -103,7 +109,6 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         {
             announcement = chat ? ChatText.Joined(member.Address, member.User, _members.Select(m => (m.Address, m.User))) : null;
             _members.Add(member);
-            _someoneConnected.TrySetResult();
         }
         if (announcement is not null)
             Announce(announcement);
@@ -116,8 +121,6 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         {
             if (!_members.Remove(member))
                 return;
-            if (_members.Count == 0)
-                _someoneConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         if (why is not null)
         {
@@ -181,7 +184,7 @@ internal sealed class BrokerHub(bool chat, StdoutWriter stdout, Log log)
         _ => Endpoints.Format(endPoint),
     };
 
-    private sealed class Member(int user, string address, SocketDuplex connection, CancellationTokenSource leave)
+    private sealed class Member(int user, string address, Duplex connection, CancellationTokenSource leave)
     {
         private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private long _queuedBytes;

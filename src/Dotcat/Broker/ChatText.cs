@@ -40,22 +40,6 @@ internal static class ChatText
         return text.WrittenSpan.ToArray();
     }
 
-    /// <summary>
-    /// How many bytes at the end of <paramref name="data"/> begin a UTF-8 character that is not complete yet (0 to 3):
-    /// they wait for the next read, so a character split across reads is not escaped as invalid.
-    /// </summary>
-    public static int UnfinishedTail(ReadOnlySpan<byte> data)
-    {
-        for (int back = 1; back <= Math.Min(3, data.Length); back++)
-        {
-            byte b = data[^back];
-            if ((b & 0xC0) == 0x80)
-                continue;                                   // a continuation byte: the lead is further back
-            return Rune.DecodeFromUtf8(data[^back..], out _, out _) == OperationStatus.NeedMoreData ? back : 0;
-        }
-        return 0;
-    }
-
     public static byte[] Joined(string address, int user, IEnumerable<(string Address, int User)> others)
     {
         string already = string.Join(", ", others.Select(o => $"{o.Address} as <user{o.User}>"));

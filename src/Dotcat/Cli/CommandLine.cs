@@ -1,31 +1,56 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Dotcat.Model;
 
 namespace Dotcat.Cli;
 
-/// <summary>What the command line asks for: a run with options, a built-in action (help, version), or a usage error.</summary>
-internal sealed record CommandLineRequest(DotcatOptions? Options, ParseResult? BuiltInAction, string? UsageError);
+/// <summary>
+/// What the command line asks for: a run with options, a built-in action (help, version), or a usage error, which is
+/// coloured as <see cref="UsageColor"/> says (<c>--color</c> when it could be read).
+/// </summary>
+internal sealed record CommandLineRequest(DotcatOptions? Options, ParseResult? BuiltInAction, string? UsageError, ColorMode UsageColor = ColorMode.Auto);
 
 /// <summary>The whole trip from argv to a checked <see cref="DotcatOptions"/>, shared by Program and the tests.</summary>
 internal static class CommandLine
 {
-    public static CommandLineRequest Parse(string[] args)
+    /// <summary>Parses <paramref name="args"/>; <c>--send</c> globs are matched under <paramref name="directory"/> (default: the current one).</summary>
+    public static CommandLineRequest Parse(string[] args, string? directory = null)
     {
         var cli = new DotcatCommand();
         (Mode? spelledMode, string[] rest) = SplitSpelledMode(args);
+        // After `--` every word is an operand, even one that starts with '-'.
+        int dashes = Array.IndexOf(rest, "--");
+        if (dashes >= 0)
+            cli.LiteralOperands = [.. rest[(dashes + 1)..]];
         ParseResult parse = cli.Parse(rest);
+        ColorMode color = ColorOf(cli, parse);
 
         if (parse.Errors.Count > 0)
-            return new(null, null, FirstError(parse));
+            return new(null, null, FirstError(parse, cli), color);
         if (parse.Action is not null)
             return new(null, parse, null);
         try
         {
-            return new(OptionsBinder.Bind(cli, parse, spelledMode), null, null);
+            return new(OptionsBinder.Bind(cli, parse, spelledMode, directory ?? Directory.GetCurrentDirectory()), null, null);
         }
         catch (Diagnostics.UsageException e)
         {
-            return new(null, null, e.Message);
+            return new(null, null, e.Message, color);
+        }
+    }
+
+    /// <summary><c>--color</c>'s value, when the parse got that far; auto otherwise.</summary>
+    private static ColorMode ColorOf(DotcatCommand cli, ParseResult parse)
+    {
+        if (parse.GetResult(cli.Color) is not { } result || result.Errors.Any())
+            return ColorMode.Auto;
+        try
+        {
+            return parse.GetValue(cli.Color);
+        }
+        catch (InvalidOperationException)
+        {
+            return ColorMode.Auto;
         }
     }
 
@@ -38,9 +63,9 @@ internal static class CommandLine
     };
 
     /// <summary>An unknown option is the likeliest mistake, and it also shifts the operands; name it first.</summary>
-    private static string FirstError(ParseResult parse)
+    private static string FirstError(ParseResult parse, DotcatCommand cli)
     {
-        string? unknown = parse.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t[0] == '-');
+        string? unknown = parse.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t[0] == '-' && !cli.LiteralOperands.Contains(t));
         if (unknown is not null)
             return $"unknown option '{unknown}'";
         ParseError? unknownOperand = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown option", StringComparison.Ordinal));

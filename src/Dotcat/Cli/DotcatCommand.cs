@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Dotcat.Diagnostics;
+using Dotcat.Model;
 using Dotcat.Responders;
 using Dotcat.Text;
 using Dotcat.Transports;
@@ -158,6 +158,9 @@ internal sealed class DotcatCommand
 
     public RootCommand Root { get; }
 
+    /// <summary>The words after <c>--</c>: operands whatever they look like.</summary>
+    public HashSet<string> LiteralOperands { get; set; } = [];
+
     public DotcatCommand()
     {
         Color.AcceptOnlyFromAmong("auto", "always", "never");
@@ -165,10 +168,11 @@ internal sealed class DotcatCommand
         Respond.AcceptOnlyFromAmong(ResponderCatalog.Names);
         Endpoint.Validators.Add(r =>
         {
-            // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is.
+            // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is
+            // (unless it came after `--`, which makes every word an operand).
             foreach (Token token in r.Tokens)
             {
-                if (token.Value.Length > 1 && token.Value[0] == '-')
+                if (token.Value.Length > 1 && token.Value[0] == '-' && !LiteralOperands.Contains(token.Value))
                     r.AddError($"unknown option '{token.Value}'");
             }
         });

@@ -1,19 +1,23 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using Dotcat.Diagnostics;
-using Dotcat.Exec;
+using Dotcat.Model;
 using Dotcat.Responders;
 using Dotcat.Text;
+using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Cli;
 
 /// <summary>
-/// Turns a parse into one <see cref="DotcatOptions"/>, checking every rule between options here and nowhere else.
-/// A broken rule is a <see cref="UsageException"/> naming both options (exit 2).
+/// Turns a parse into one <see cref="DotcatOptions"/>, checking every rule between options here and nowhere else,
+/// before any file or socket is opened. A broken rule is a <see cref="UsageException"/> naming both options (exit 2).
 /// </summary>
-internal static partial class OptionsBinder
+internal static class OptionsBinder
 {
-    public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode = null)
+    /// <summary>The options <paramref name="parse"/> asks for; <c>--send</c> globs are matched under <paramref name="directory"/>.</summary>
+    public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode, string directory)
     {
         bool listen = parse.GetValue(cli.Listen);
         if (spelledMode == Mode.Connect && listen)
@@ -21,20 +25,16 @@ internal static partial class OptionsBinder
         Mode mode = spelledMode ?? (listen ? Mode.Listen : Mode.Connect);
 
         bool ipv4 = parse.GetValue(cli.IPv4), ipv6 = parse.GetValue(cli.IPv6);
-        if (ipv4 && ipv6)
-            throw new UsageException("cannot use -4 with -6");
-
-        if (parse.GetValue(cli.NoShutdown) && parse.GetValue(cli.ShutdownAtEof))
-            throw new UsageException("cannot use --no-shutdown with -N");
+        Conflict(ipv4 && ipv6, "-4", "-6");
+        Conflict(parse.GetValue(cli.NoShutdown) && parse.GetValue(cli.ShutdownAtEof), "--no-shutdown", "-N");
 
         var options = new DotcatOptions
         {
             Mode = mode,
-            Transport = TransportOf(parse.GetValue(cli.Udp), parse.GetValue(cli.UnixSocket)),
+            Endpoint = new Endpoint.Tcp(null, 0),
             Family = ipv4 ? IpFamily.IPv4 : ipv6 ? IpFamily.IPv6 : IpFamily.Any,
             KeepOpen = parse.GetValue(cli.KeepOpen),
             MaxConnections = parse.GetValue(cli.MaxConnections),
-            SourceAddress = parse.GetValue(cli.Source),
             ConnectTimeout = parse.GetValue(cli.Wait),
             IdleTimeout = parse.GetValue(cli.IdleTimeout),
             HalfClose = !parse.GetValue(cli.NoShutdown),
@@ -45,65 +45,105 @@ internal static partial class OptionsBinder
             Color = parse.GetValue(cli.Color),
         };
 
-        options = options with { QuitAfterEof = parse.GetValue(cli.Quit) ?? DefaultQuitAfterEof(options) };
-        options = parse.GetValue(cli.Scan)
-            ? BindScan(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort))
-            : BindEndpoint(options, parse.GetValue(cli.Endpoint) ?? [], parse.GetValue(cli.SourcePort));
-        options = BindServer(cli, parse, options);
-        CheckModeRules(options);
-        options = BindToolbox(cli, parse, options);
-        return options;
+        string[] operands = parse.GetValue(cli.Endpoint) ?? [];
+        bool udp = parse.GetValue(cli.Udp), unix = parse.GetValue(cli.UnixSocket);
+        string? source = parse.GetValue(cli.Source);
+        int? sourcePort = parse.GetValue(cli.SourcePort);
+        if (parse.GetValue(cli.Scan))
+            options = BindScan(options, operands, udp, unix, source, sourcePort);
+        else
+            options = options with { Endpoint = unix ? BindUnixPath(options, operands, udp, source, sourcePort) : BindIp(options, operands, udp, source, sourcePort) };
+
+        options = BindService(cli, parse, options);
+        CheckListenRules(options);
+        TimeSpan? quit = parse.GetValue(cli.Quit);
+        CheckServiceRules(options, quit);
+        options = options with { Toolbox = BindToolbox(cli, parse, options, directory) };
+        return options with { QuitAfterEof = quit ?? DefaultQuitAfterEof(options) };
     }
 
     /// <summary>
     /// Datagrams have no EOF, so a datagram client would never end: it waits 1 s for stragglers (SPEC section 3).
-    /// A listener keeps serving (an empty or /dev/null stdin must not stop it from receiving).
+    /// A listener keeps serving (an empty or /dev/null stdin must not stop it from receiving). <c>--send-only</c> ends
+    /// at stdin's EOF: after the half-close there is nothing left to wait for.
     /// </summary>
     private static TimeSpan DefaultQuitAfterEof(DotcatOptions options) =>
-        options.IsDatagram && options.Mode == Mode.Connect ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        options.Toolbox.SendOnly ? TimeSpan.Zero
+        : options.Endpoint.IsDatagram && options.Mode == Mode.Connect ? TimeSpan.FromSeconds(1)
+        : Timeout.InfiniteTimeSpan;
 
-    private static Transport TransportOf(bool udp, bool unix) => (udp, unix) switch
+    private static Endpoint.Ip BindIp(DotcatOptions options, string[] operands, bool udp, string? source, int? portOption)
     {
-        (false, false) => Transport.Tcp,
-        (true, false) => Transport.Udp,
-        (false, true) => Transport.UnixStream,
-        (true, true) => Transport.UnixDatagram,
-    };
-
-    private static DotcatOptions BindEndpoint(DotcatOptions options, string[] operands, int? portOption)
-    {
-        if (options.IsUnix)
-            return BindUnixPath(options, operands, portOption);
+        Endpoint.Ip Make(string? host, int port, string? src = null, int? srcPort = null) =>
+            udp ? new Endpoint.Udp(host, port, src, srcPort) : new Endpoint.Tcp(host, port, src, srcPort);
 
         if (options.Mode == Mode.Connect)
         {
             if (operands.Length < 2)
                 throw new UsageException(operands.Length == 0 ? "missing HOST and PORT" : "missing PORT after HOST");
-            return options with
-            {
-                Host = CheckHost(options, operands[0]),
-                Port = ParsePort(operands[1], allowZero: false),
-                SourcePort = portOption,
-            };
+            return Make(CheckHost(options, operands[0]), ParsePort(operands[1], allowZero: false),
+                source is null ? null : CheckHost(options, source), portOption);
         }
 
+        if (source is not null)
+            throw new UsageException("cannot use -s/--source with -l/--listen (give the address to listen on as HOST)");
         // Listen: PORT, HOST PORT, -p PORT, or HOST -p PORT.
         return (operands.Length, portOption) switch
         {
             (0, null) => throw new UsageException("missing PORT to listen on"),
-            (0, int port) => options with { Port = port },
-            (1, null) => options with { Port = ParsePort(operands[0], allowZero: true) },
-            (1, int port) => options with { Host = CheckHost(options, operands[0]), Port = port },
-            (_, null) => options with { Host = CheckHost(options, operands[0]), Port = ParsePort(operands[1], allowZero: true) },
-            _ => throw new UsageException("cannot use -p/--source-port with a PORT operand in listen mode"),
+            (0, int port) => Make(null, port),
+            (1, null) => Make(null, ParsePort(operands[0], allowZero: true)),
+            // `-l -p 8301 8302`: a second port, not the IPv4 address 0.0.32.110.
+            (1, int) when Endpoints.TryParsePort(operands[0], out _) => throw PortTwice(),
+            (1, int port) => Make(CheckHost(options, operands[0]), port),
+            (_, null) => Make(CheckHost(options, operands[0]), ParsePort(operands[1], allowZero: true)),
+            _ => throw PortTwice(),
         };
+
+        static UsageException PortTwice() => new("cannot use -p/--source-port with a PORT operand in listen mode");
+    }
+
+    /// <summary>With -U the one operand is the socket's PATH, in both modes; ports and addresses have no place.</summary>
+    private static Endpoint.Unix BindUnixPath(DotcatOptions options, string[] operands, bool datagram, string? source, int? portOption)
+    {
+        Conflict(portOption is not null, "-p/--source-port", "-U/--unixsock");
+        Conflict(source is not null, "-s/--source", "-U/--unixsock");
+        Conflict(options.Family != IpFamily.Any, options.Family == IpFamily.IPv4 ? "-4" : "-6", "-U/--unixsock");
+        Conflict(options.ReusePort, "--reuseport", "-U/--unixsock");
+        string path = operands switch
+        {
+            [] or [""] => throw new UsageException("missing PATH for -U/--unixsock"),
+            [string one] => one,
+            _ => throw new UsageException($"cannot use a PORT ('{operands[^1]}') with -U/--unixsock: its one operand is the PATH"),
+        };
+        if (path.StartsWith('@') && !OperatingSystem.IsLinux())
+            throw new UsageException($"{path}: abstract socket names (@name) exist only on Linux");
+        if (datagram && OperatingSystem.IsWindows())
+            throw new UsageException("Unix datagram sockets (-U -u) are not available on Windows");
+        return datagram ? new Endpoint.UnixDatagram(path) : new Endpoint.UnixStream(path);
+    }
+
+    /// <summary><c>-z HOST PORTS</c>: connect mode's operands, the second one a port list.</summary>
+    private static DotcatOptions BindScan(DotcatOptions options, string[] operands, bool udp, bool unix, string? source, int? sourcePort)
+    {
+        Conflict(options.Mode == Mode.Listen, "-z", "-l/--listen");
+        Conflict(unix, "-z", "-U/--unixsock");
+        // Every probe is a socket of its own; they cannot all bind one local port.
+        Conflict(sourcePort is not null, "-z", "-p/--source-port");
+        Conflict(source is not null, "-z", "-s/--source");
+        if (operands.Length < 2)
+            throw new UsageException(operands.Length == 0 ? "-z needs HOST and PORTS" : "-z needs PORTS after HOST");
+        if (!PortList.TryParse(operands[1], out IReadOnlyList<int> ports, out string? error))
+            throw new UsageException(error!);
+        string host = CheckHost(options, operands[0]);
+        return options with { Endpoint = udp ? new Endpoint.Udp(host, 0) : new Endpoint.Tcp(host, 0), ScanPorts = ports };
     }
 
     /// <summary>
     /// <c>--respond</c>, <c>-e</c>/<c>-c</c>, <c>--broker</c>/<c>--chat</c>: at most one of them answers clients.
     /// Responders and the broker serve until interrupted, so they imply <c>-k</c>.
     /// </summary>
-    private static DotcatOptions BindServer(DotcatCommand cli, ParseResult parse, DotcatOptions options)
+    private static DotcatOptions BindService(DotcatCommand cli, ParseResult parse, DotcatOptions options)
     {
         string? respond = parse.GetValue(cli.Respond), exec = parse.GetValue(cli.Exec), shell = parse.GetValue(cli.ShellExec);
         string? timeFormat = parse.GetValue(cli.TimeFormat);
@@ -120,64 +160,148 @@ internal static partial class OptionsBinder
         if (given.Count > 2)
             throw new UsageException($"cannot use {given[0]} with {given[^1]}");
 
-        Responder? responder = respond is null ? null : ResponderCatalog.Find(respond, new ResponderSettings());
-        if (timeFormat is not null && responder is not TimeResponder)
+        Service service =
+            respond is not null ? new Service.Respond(ResponderCatalog.KindOf(respond), timeFormat ?? Strftime.DefaultFormat)
+            : exec is not null ? new Service.Exec(DirectCommand(exec), ThroughShell: false)
+            : shell is not null ? new Service.Exec(ShellCommand(shell), ThroughShell: true)
+            : broker || chat ? new Service.Broker(chat)
+            : Service.Relay;
+        if (timeFormat is not null && service is not Service.Respond { Responder: ResponderKind.Time })
             throw new UsageException("--time-format needs --respond time");
-        if (options.Mode != Mode.Listen && (responder is not null || broker || chat))
-            throw new UsageException($"{given[0]} needs -l/--listen");
-        // The broker joins stream connections. Over datagrams, exec serves the first peer, as the relay does.
-        if (options.IsDatagram && (broker || chat))
-            throw new UsageException($"cannot use {given[0]} with -u/--udp");
-        if (options.IsDatagram && (exec ?? shell) is not null && options.KeepOpen)
-            throw new UsageException($"cannot use {given[0]} with -k/--keep-open over datagrams (exec serves the first peer)");
-
         return options with
         {
-            Responder = responder?.Name,
-            TimeFormat = timeFormat ?? Strftime.DefaultFormat,
-            Exec = exec is not null ? ExecCommand.Direct(exec) : shell is not null ? ExecCommand.Shell(shell) : null,
-            Broker = chat ? BrokerKind.Chat : broker ? BrokerKind.Broker : BrokerKind.None,
-            KeepOpen = options.KeepOpen || responder is not null || broker || chat,
+            Service = service,
+            KeepOpen = options.KeepOpen || service is Service.Respond or Service.Broker,
         };
     }
 
-    /// <summary>With -U the one operand is the socket's PATH, in both modes; ports have no place.</summary>
-    private static DotcatOptions BindUnixPath(DotcatOptions options, string[] operands, int? portOption)
+    private static void CheckListenRules(DotcatOptions options)
     {
-        if (portOption is not null)
-            throw new UsageException("cannot use -p/--source-port with -U/--unixsock");
-        if (options.SourceAddress is not null)
-            throw new UsageException("cannot use -s/--source with -U/--unixsock");
-        if (options.Family != IpFamily.Any)
-            throw new UsageException($"cannot use {(options.Family == IpFamily.IPv4 ? "-4" : "-6")} with -U/--unixsock");
-        return operands switch
-        {
-            [] or [""] => throw new UsageException("missing PATH for -U/--unixsock"),
-            [string path] => options with { UnixPath = path },
-            _ => throw new UsageException($"cannot use a PORT ('{operands[^1]}') with -U/--unixsock: its one operand is the PATH"),
-        };
-    }
-
-    private static void CheckModeRules(DotcatOptions options)
-    {
-        if (options.Mode == Mode.Connect)
-        {
-            if (options.KeepOpen)
-                throw new UsageException("-k/--keep-open needs -l/--listen");
-            if (options.SourceAddress is { } source)
-                CheckHost(options, source);
+        if (options.Mode == Mode.Listen)
             return;
+        if (options.KeepOpen && options.Service is Service.RelayService or Service.Exec)
+            throw new UsageException("-k/--keep-open needs -l/--listen");
+        if (options.ReusePort)
+            throw new UsageException("--reuseport needs -l/--listen");
+        if (options.Service is Service.Respond or Service.Broker)
+            throw new UsageException($"{options.Service.Option} needs -l/--listen");
+    }
+
+    /// <summary>What each service accepts: responders and the broker answer clients on their own terms.</summary>
+    private static void CheckServiceRules(DotcatOptions options, TimeSpan? quit)
+    {
+        if (OperatingSystem.IsWindows() && options.ReusePort)
+            throw new UsageException("--reuseport is not available on Windows");
+        Service service = options.Service;
+        if (service is Service.RelayService)
+            return;
+        Conflict(options.IsScan, "-z", service.Option);
+        // Responders and the broker end a client only when it leaves: no idle timer, no quit timer applies.
+        if (service is Service.Respond or Service.Broker)
+        {
+            Conflict(options.IdleTimeout is not null, "-i/--idle-timeout", service.Option);
+            Conflict(quit is not null, "-q", service.Option);
+        }
+        // The broker joins stream connections. Over datagrams, exec serves the first peer, as the relay does.
+        Conflict(options.Endpoint.IsDatagram && service is Service.Broker, service.Option, "-u/--udp");
+        if (options.Endpoint.IsDatagram && service is Service.Exec && options.KeepOpen)
+            throw new UsageException($"cannot use {service.Option} with -k/--keep-open over datagrams (exec serves the first peer)");
+    }
+
+    private static ToolboxOptions BindToolbox(DotcatCommand cli, ParseResult parse, DotcatOptions options, string directory)
+    {
+        var toolbox = new ToolboxOptions
+        {
+            OutputFile = parse.GetValue(cli.Output)?.FullName,
+            HexDumpFile = parse.GetValue(cli.HexDump)?.FullName,
+            AppendOutput = parse.GetValue(cli.AppendOutput),
+            Crlf = parse.GetValue(cli.Crlf),
+            SendOnly = parse.GetValue(cli.SendOnly),
+            RecvOnly = parse.GetValue(cli.RecvOnly),
+            LineDelay = parse.GetValue(cli.Delay),
+            SendGlobs = parse.GetValue(cli.Send) ?? [],
+            ExcludeGlobs = parse.GetValue(cli.Exclude) ?? [],
+            Progress = parse.GetValue(cli.Progress),
+        };
+
+        Conflict(toolbox.SendOnly && toolbox.RecvOnly, "--send-only", "--recv-only");
+        Conflict(toolbox.SendGlobs.Count > 0 && toolbox.RecvOnly, "--send", "--recv-only");
+        Conflict(toolbox.Crlf && toolbox.RecvOnly, "-C/--crlf", "--recv-only");
+        Conflict(toolbox.LineDelay is not null && toolbox.RecvOnly, "-d/--delay", "--recv-only");
+        if (toolbox.AppendOutput && toolbox.OutputFile is null && toolbox.HexDumpFile is null)
+            throw new UsageException("--append-output needs -o/--output or -x/--hex-dump");
+        if (toolbox.ExcludeGlobs.Count > 0 && toolbox.SendGlobs.Count == 0)
+            throw new UsageException("--exclude needs --send");
+        if (toolbox.OutputFile is not null && string.Equals(toolbox.OutputFile, toolbox.HexDumpFile, StringComparison.Ordinal))
+            throw new UsageException("cannot use the same FILE for -o/--output and -x/--hex-dump");
+
+        if (options.IsScan)
+        {
+            Conflict(toolbox.SendGlobs.Count > 0, "-z", "--send");
+            Conflict(toolbox.SendOnly, "-z", "--send-only");
+            Conflict(toolbox.RecvOnly, "-z", "--recv-only");
+            Conflict(toolbox.OutputFile is not null, "-z", "-o/--output");
+            Conflict(toolbox.HexDumpFile is not null, "-z", "-x/--hex-dump");
         }
 
-        if (options.SourceAddress is not null)
-            throw new UsageException("cannot use -s/--source with -l/--listen (give the address to listen on as HOST)");
+        // Responders, exec and the broker answer clients themselves: stdin/stdout, and so the toolbox, play no part.
+        if (options.Service is not Service.RelayService)
+        {
+            string server = options.Service.Option;
+            Conflict(toolbox.OutputFile is not null, "-o/--output", server);
+            Conflict(toolbox.HexDumpFile is not null, "-x/--hex-dump", server);
+            Conflict(toolbox.Crlf, "-C/--crlf", server);
+            Conflict(toolbox.LineDelay is not null, "-d/--delay", server);
+            Conflict(toolbox.SendGlobs.Count > 0, "--send", server);
+            Conflict(toolbox.SendOnly, "--send-only", server);
+            Conflict(toolbox.RecvOnly, "--recv-only", server);
+            Conflict(toolbox.Progress, "--progress", server);
+        }
+
+        // Last, as it reads the file system: every file --send names must be there and readable before anything runs.
+        if (toolbox.SendGlobs.Count > 0)
+        {
+            IReadOnlyList<FileToSend> files = SendFiles.Find(directory, toolbox.SendGlobs, toolbox.ExcludeGlobs, out string? problem);
+            if (problem is not null)
+                throw new UsageException(problem);
+            toolbox = toolbox with { Files = files };
+        }
+        return toolbox;
     }
 
+    /// <summary><c>-e CMD</c>: argv split without a shell (quotes honoured).</summary>
+    private static ExecCommand DirectCommand(string command)
+    {
+        IReadOnlyList<string> argv = ArgvSplitter.Split(command, out string? error)
+            ?? throw new UsageException($"cannot parse -e/--exec command: {error}");
+        if (argv.Count == 0)
+            throw new UsageException("-e/--exec needs a command");
+        return new ExecCommand(argv[0], [.. argv.Skip(1)]);
+    }
+
+    /// <summary><c>-c CMD</c>: through the system shell.</summary>
+    private static ExecCommand ShellCommand(string command)
+    {
+        if (string.IsNullOrWhiteSpace(command))
+            throw new UsageException("-c/--sh-exec needs a command");
+        return OperatingSystem.IsWindows()
+            ? new ExecCommand("cmd.exe", ["/c", command])
+            : new ExecCommand("/bin/sh", ["-c", command]);
+    }
+
+    /// <summary>Brackets off; <c>-n</c> refuses names; a literal of the family <c>-4</c>/<c>-6</c> excludes is refused.</summary>
     private static string CheckHost(DotcatOptions options, string host)
     {
         string bare = Endpoints.StripBrackets(host);
-        if (options.NumericOnly && !Endpoints.IsNumeric(bare))
+        bool numeric = IPAddress.TryParse(bare, out IPAddress? literal);
+        if (options.NumericOnly && !numeric)
             throw new UsageException($"-n/--nodns forbids names, and '{host}' is not a numeric address");
+        if (literal is not null && options.Family != IpFamily.Any)
+        {
+            bool isV4 = literal.AddressFamily == AddressFamily.InterNetwork;
+            if (isV4 != (options.Family == IpFamily.IPv4))
+                throw new UsageException($"'{bare}' is an {(isV4 ? "IPv4" : "IPv6")} address, but {(options.Family == IpFamily.IPv4 ? "-4" : "-6")} was given");
+        }
         return bare;
     }
 
@@ -185,4 +309,10 @@ internal static partial class OptionsBinder
         Endpoints.TryParsePort(text, out int port) && (allowZero || port != 0)
             ? port
             : throw new UsageException($"invalid port '{text}'");
+
+    private static void Conflict(bool both, string first, string second)
+    {
+        if (both)
+            throw new UsageException($"cannot use {first} with {second}");
+    }
 }

@@ -2,7 +2,7 @@ namespace Dotcat.Diagnostics;
 
 /// <summary>
 /// A failure the user should see as one <c>dotcat: </c> line; <see cref="ExitCode"/> is what the process returns.
-/// Thrown anywhere, caught only at the boundary in <c>Program</c>.
+/// Thrown anywhere, turned into its line and exit code by <see cref="ErrorBoundary"/>.
 /// </summary>
 internal class DotcatException(string message, int exitCode = ExitCodes.Failure, Exception? inner = null)
     : Exception(message, inner)

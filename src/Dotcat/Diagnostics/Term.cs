@@ -1,12 +1,6 @@
-namespace Dotcat.Diagnostics;
+using Dotcat.Model;
 
-/// <summary>When <c>--color</c> is <c>auto</c>/<c>always</c>/<c>never</c>.</summary>
-internal enum ColorMode
-{
-    Auto,
-    Always,
-    Never,
-}
+namespace Dotcat.Diagnostics;
 
 /// <summary>Decides whether stderr diagnostics are coloured. Pure, so the policy is unit-tested.</summary>
 internal static class Term

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 using Dotcat.Relay;
 
 namespace Dotcat.Exec;

@@ -1,37 +1,20 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
-using Dotcat.Exec;
+using Dotcat.Model;
 using Dotcat.Relay;
-using Dotcat.Toolbox;
 using Dotcat.Transports;
 
 namespace Dotcat.Modes;
 
-/// <summary><c>dotcat HOST PORT</c>: connect, then relay stdin/stdout with the peer.</summary>
+/// <summary><c>dotcat HOST PORT</c>: one connection, opened by the run's connector, served by the run's service.</summary>
 internal static class ConnectMode
 {
-    public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
     {
-        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
-        (Duplex connection, string peer) = await Connector.OpenAsync(options, log, cancellationToken);
-        log.Info($"connected to {peer}");
-        if (options.Exec is { } command)
-        {
-            Socket socket = connection switch
-            {
-                SocketDuplex stream => stream.Socket,
-                DatagramDuplex datagrams => datagrams.Socket,
-                _ => throw new UnreachableException(),
-            };
-            await ExecSession.RunAsync(socket, command, options, log, cancellationToken, connection);
-            return ExitCodes.Success;
-        }
-
-        await using var remote = connection;
-        await using var local = tools.Wrap(new StdioDuplex(tools.Input, new StdoutWriter(Stdio.OpenStdout())));
-        await Session.RunAsync(local, remote, peer, options, log, cancellationToken);
+        await using var service = ServiceRun.Start(options, console, log, cancellationToken);
+        Connection connection = await ConnectionLayers.Connector(options, log).ConnectAsync(cancellationToken);
+        log.Info($"connected to {connection.Peer}");
+        connection = await ConnectionLayers.Wrapper(options, log)(connection, cancellationToken);
+        await service.ServeAsync(connection, cancellationToken);
         return ExitCodes.Success;
     }
 }

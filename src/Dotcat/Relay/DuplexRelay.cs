@@ -34,8 +34,9 @@ internal sealed record RelayOptions
 internal sealed record RelayStats(long Sent, long Received, TimeSpan Elapsed);
 
 /// <summary>
-/// The heart of dotcat: copies local → remote and remote → local at the same time, each with one buffer, so a slow
-/// reader on one side slows the other side down instead of filling memory.
+/// The heart of dotcat: copies local → remote and remote → local at the same time, so a slow reader on one side slows
+/// the other side down instead of filling memory. Upstream keeps two buffers (the next chunk is read while the current
+/// one is sent), downstream one; each starts small and grows once to <see cref="RelayOptions.BufferSize"/>.
 /// <list type="bullet">
 /// <item>Local EOF half-closes the remote end (unless told not to) and reading goes on, so the peer's reply arrives.</item>
 /// <item>Remote EOF ends the session once its bytes are written locally and the local end has been quiet for
@@ -145,9 +146,7 @@ internal static class DuplexRelay
                 bool busy = Volatile.Read(ref sending) || local.HasPendingInput;
                 if (left <= TimeSpan.Zero && !busy)
                     break;
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                if (!busy)
-                    quiet.CancelAfter(left);
+                using CancellationTokenSource quiet = Deadline.After(busy ? null : left, stop.Token);
                 await Task.WhenAny(upstream, chunkSent.WaitAsync(quiet.Token));
                 stop.Token.ThrowIfCancellationRequested();
             }

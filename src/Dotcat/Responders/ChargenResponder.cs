@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Dotcat.Model;
 using Dotcat.Relay;
 using Dotcat.Text;
 
@@ -14,6 +15,7 @@ internal sealed class ChargenResponder : Responder
     private int _nextLine = -1;
 
     public override string Name => "chargen";
+    public override ResponderKind Kind => ResponderKind.Chargen;
     public override string Summary => "streams the RFC 864 character pattern until the client leaves";
 
     public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Dotcat.Model;
 using Dotcat.Relay;
 using Dotcat.Text;
 
@@ -14,6 +15,7 @@ internal sealed class DaytimeResponder(ResponderSettings settings) : Responder
     public const string Format = "%A, %B %d, %Y %H:%M:%S-%Z";
 
     public override string Name => "daytime";
+    public override ResponderKind Kind => ResponderKind.Daytime;
     public override string Summary => "sends the date and time as one line, then closes (RFC 867)";
 
     public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dotcat.Model;
 using Dotcat.Relay;
 
 namespace Dotcat.Responders;
@@ -7,6 +8,7 @@ namespace Dotcat.Responders;
 internal sealed class DiscardResponder : Responder
 {
     public override string Name => "discard";
+    public override ResponderKind Kind => ResponderKind.Discard;
     public override string Summary => "reads and drops everything (RFC 863)";
 
     public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)

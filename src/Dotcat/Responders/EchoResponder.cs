@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dotcat.Model;
 using Dotcat.Relay;
 
 namespace Dotcat.Responders;
@@ -7,6 +8,7 @@ namespace Dotcat.Responders;
 internal sealed class EchoResponder : Responder
 {
     public override string Name => "echo";
+    public override ResponderKind Kind => ResponderKind.Echo;
     public override string Summary => "sends back every byte received (RFC 862)";
 
     public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Dotcat.Diagnostics;
+using Dotcat.Model;
 using Dotcat.Relay;
 
 namespace Dotcat.Responders;
@@ -24,6 +26,8 @@ internal abstract class Responder
     protected const int ChunkSize = 16 * 1024;
 
     public abstract string Name { get; }
+
+    public abstract ResponderKind Kind { get; }
 
     /// <summary>Other names accepted by <c>--respond</c>.</summary>
     public virtual IReadOnlyList<string> Aliases => [];
@@ -110,7 +114,14 @@ internal static class ResponderCatalog
         Environment.NewLine,
         Create(new ResponderSettings()).Select(r => $"  {string.Join('|', r.Aliases.Prepend(r.Name))}: {r.Summary}"));
 
+    /// <summary>The responder called <paramref name="name"/> (or one of its aliases); the parser accepts no other names.</summary>
+    public static ResponderKind KindOf(string name) =>
+        Find(name, new ResponderSettings())?.Kind ?? throw new UsageException($"unknown responder '{name}'");
+
     /// <summary>The responder called <paramref name="name"/> (or one of its aliases); null if there is none.</summary>
     public static Responder? Find(string name, ResponderSettings settings) =>
         Create(settings).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal) || r.Aliases.Contains(name, StringComparer.Ordinal));
+
+    /// <summary>The responder that does what <paramref name="kind"/> names.</summary>
+    public static Responder For(ResponderKind kind, ResponderSettings settings) => Create(settings).First(r => r.Kind == kind);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Dotcat.Model;
 using Dotcat.Relay;
 using Dotcat.Text;
 
@@ -15,6 +16,7 @@ internal sealed class TimeResponder(ResponderSettings settings) : Responder
     private const int MaxLineLength = 4096;
 
     public override string Name => "time";
+    public override ResponderKind Kind => ResponderKind.Time;
     public override string Summary => "answers each line, a strftime format, with the local time (default --time-format)";
 
     public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)

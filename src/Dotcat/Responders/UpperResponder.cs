@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dotcat.Model;
 using Dotcat.Relay;
 using Dotcat.Text;
 
@@ -11,6 +12,7 @@ namespace Dotcat.Responders;
 internal sealed class UpperResponder : Responder
 {
     public override string Name => "upper";
+    public override ResponderKind Kind => ResponderKind.Upper;
     public override IReadOnlyList<string> Aliases => ["uppercase"];
     public override string Summary => "sends back what it receives, upper-cased (UTF-8 aware)";
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
+using Dotcat.Relay;
 using Dotcat.Transports;
 
 namespace Dotcat.Scan;
@@ -33,8 +34,9 @@ internal static class PortScanner
 
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        IPAddress address = (await Resolver.ResolveAsync(options.Host!, options.Family, cancellationToken))[0];
-        bool udp = options.Transport == Transport.Udp;
+        var target = (Endpoint.Ip)options.Endpoint;
+        IPAddress address = (await Resolver.ResolveAsync(target.Host!, options.Family, cancellationToken))[0];
+        bool udp = target is Endpoint.Udp;
         bool anyOpen = false;
         await foreach ((int port, PortState state) in ScanAsync(address, options.ScanPorts!, udp, options.ConnectTimeout ?? DefaultTimeout, cancellationToken))
         {
@@ -113,8 +115,7 @@ internal static class PortScanner
     public static async Task<PortState> ProbeTcpAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using CancellationTokenSource deadline = Deadline.After(timeout, cancellationToken);
         try
         {
             await socket.ConnectAsync(target, deadline.Token);
@@ -124,7 +125,7 @@ internal static class PortScanner
         {
             return PortState.Closed;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (Deadline.Expired(e, cancellationToken))
         {
             return PortState.Closed;
         }
@@ -134,8 +135,7 @@ internal static class PortScanner
     public static async Task<PortState> ProbeUdpAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using CancellationTokenSource deadline = Deadline.After(timeout, cancellationToken);
         try
         {
             await socket.ConnectAsync(target, deadline.Token);
@@ -152,7 +152,7 @@ internal static class PortScanner
         {
             return PortState.Open;   // a reply longer than our 1-byte buffer is still a reply
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (Deadline.Expired(e, cancellationToken))
         {
             return PortState.OpenOrFiltered;
         }

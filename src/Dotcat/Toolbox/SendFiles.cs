@@ -1,12 +1,10 @@
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 using Dotcat.Relay;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace Dotcat.Toolbox;
-
-/// <summary>One file chosen by <c>--send</c>: its path relative to the directory searched ('/' separators) and its full path.</summary>
-internal sealed record SendFile(string RelativePath, string FullPath);
 
 /// <summary>
 /// <c>--send GLOB</c> / <c>--exclude GLOB</c>: the matching files under a directory, in ordinal order of relative path.
@@ -14,43 +12,44 @@ internal sealed record SendFile(string RelativePath, string FullPath);
 /// </summary>
 internal static class SendFiles
 {
-    public static IReadOnlyList<SendFile> Find(string root, IReadOnlyList<string> includes, IReadOnlyList<string> excludes)
+    /// <summary>The files, or none and the <paramref name="problem"/> (no match, an unreadable file) the binder reports.</summary>
+    public static IReadOnlyList<FileToSend> Find(string root, IReadOnlyList<string> includes, IReadOnlyList<string> excludes, out string? problem)
     {
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddIncludePatterns(includes);
         matcher.AddExcludePatterns(excludes);
         PatternMatchingResult result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(root)));
-        SendFile[] files =
+        FileToSend[] files =
         [
             .. result.Files
                 .Select(f => f.Path)
                 .Distinct(StringComparer.Ordinal)
                 .Order(StringComparer.Ordinal)
-                .Select(p => new SendFile(p, Path.GetFullPath(Path.Combine(root, p)))),
+                .Select(p => new FileToSend(p, Path.GetFullPath(Path.Combine(root, p)))),
         ];
-        if (files.Length == 0)
-            throw new UsageException($"--send: no file matches {string.Join(", ", includes.Select(g => $"'{g}'"))}" + (excludes.Count > 0 ? " (after --exclude)" : ""));
-        foreach (SendFile file in files)
-            CheckReadable(file);
-        return files;
+        problem = files.Length == 0
+            ? $"--send: no file matches {string.Join(", ", includes.Select(g => $"'{g}'"))}" + (excludes.Count > 0 ? " (after --exclude)" : "")
+            : files.Select(Unreadable).FirstOrDefault(p => p is not null);
+        return problem is null ? files : [];
     }
 
     /// <summary>An unreadable file is a usage error before anything is sent, not a session cut short.</summary>
-    private static void CheckReadable(SendFile file)
+    private static string? Unreadable(FileToSend file)
     {
         try
         {
             File.OpenHandle(file.FullPath).Dispose();
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--send: cannot read '{file.RelativePath}': {e.Message}");
+            return $"--send: cannot read '{file.RelativePath}': {e.Message}";
         }
     }
 }
 
 /// <summary>The chosen files' bytes one after the other, then EOF: what <c>--send</c> sends instead of stdin.</summary>
-internal sealed class FilesSource(IReadOnlyList<SendFile> files, Log log) : IByteSource
+internal sealed class FilesSource(IReadOnlyList<FileToSend> files, Log log) : IByteSource
 {
     private int _next;
     private FileStream? _current;
@@ -63,7 +62,7 @@ internal sealed class FilesSource(IReadOnlyList<SendFile> files, Log log) : IByt
             {
                 if (_next == files.Count)
                     return 0;
-                SendFile file = files[_next++];
+                FileToSend file = files[_next++];
                 _current = Open(file);
                 log.Info($"sending {file.RelativePath} ({_current.Length} bytes)");
             }
@@ -78,7 +77,7 @@ internal sealed class FilesSource(IReadOnlyList<SendFile> files, Log log) : IByt
 
     public void Dispose() => _current?.Dispose();
 
-    private static FileStream Open(SendFile file)
+    private static FileStream Open(FileToSend file)
     {
         try
         {
@@ -89,16 +88,4 @@ internal sealed class FilesSource(IReadOnlyList<SendFile> files, Log log) : IByt
             throw new DotcatException($"cannot read '{file.RelativePath}': {e.Message}", ExitCodes.Failure, e);
         }
     }
-}
-
-/// <summary><c>--recv-only</c>'s input: never any bytes, and never EOF either (EOF would half-close the socket).</summary>
-internal sealed class SilentSource : IByteSource
-{
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        return 0;
-    }
-
-    public void Dispose() { }
 }

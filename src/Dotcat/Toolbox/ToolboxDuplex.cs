@@ -4,33 +4,51 @@ using Dotcat.Text;
 namespace Dotcat.Toolbox;
 
 /// <summary>
-/// The local end of a session seen through the toolbox, so <see cref="DuplexRelay"/> needs no flag for any of it:
+/// The local end of a relay seen through the toolbox, so <see cref="DuplexRelay"/> needs no flag for any of it:
 /// outgoing bytes get CRLF line ends (<c>-C</c>) and are handed out a line at a time with a pause between lines
 /// (<c>-d</c>); both directions are recorded (<c>-o</c>, <c>-x</c>) and counted (<c>--progress</c>); with
-/// <c>--send-only</c> what arrives is dropped.
+/// <c>--send-only</c> what arrives is dropped. Only <c>-C</c> and <c>-d</c> change what is read, so only they stage
+/// it in a buffer of their own; otherwise reads go straight into the relay's buffer, at the relay's size.
 /// </summary>
 internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
 {
-    private readonly byte[] _readBuffer = new byte[64 * 1024];
-    private readonly CrlfTranslator? _crlf = tools.Crlf ? new CrlfTranslator() : null;
+    private readonly CrlfTranslator? _crlf = tools.Options.Crlf ? new CrlfTranslator() : null;
+    private readonly TimeSpan? _lineDelay = tools.Options.LineDelay;
+    private byte[]? _staging;
     private ReadOnlyMemory<byte> _pending;
     private bool _lineSent;
+
+    private bool Transforms => _crlf is not null || _lineDelay is not null;
 
     public override bool HasPendingInput => !_pending.IsEmpty || inner.HasPendingInput;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        int read = Transforms
+            ? await ReadTransformedAsync(buffer, cancellationToken)
+            : await inner.ReadAsync(buffer, cancellationToken);
+        if (read == 0)
+            return 0;
+        tools.Progress?.AddSent(read);
+        if (tools.Recorder is not null)
+            await tools.Recorder.RecordAsync(HexDump.Sent, buffer[..read], cancellationToken);
+        return read;
+    }
+
+    private async ValueTask<int> ReadTransformedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
         while (_pending.IsEmpty)
         {
-            int read = await inner.ReadAsync(_readBuffer, cancellationToken);
+            _staging ??= new byte[64 * 1024];
+            int read = await inner.ReadAsync(_staging, cancellationToken);
             if (read == 0)
                 return 0;
             // The translator's result stays valid until its next call, which waits until this is all handed out.
-            _pending = _crlf?.Translate(_readBuffer.AsMemory(0, read)) ?? _readBuffer.AsMemory(0, read);
+            _pending = _crlf?.Translate(_staging.AsMemory(0, read)) ?? _staging.AsMemory(0, read);
         }
 
         int take = Math.Min(buffer.Length, _pending.Length);
-        if (tools.LineDelay is { } delay)
+        if (_lineDelay is { } delay)
         {
             if (_lineSent)
                 await Task.Delay(delay, cancellationToken);
@@ -41,9 +59,6 @@ internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
 
         _pending[..take].CopyTo(buffer);
         _pending = _pending[take..];
-        tools.Progress?.AddSent(take);
-        if (tools.Recorder is not null)
-            await tools.Recorder.RecordAsync(Text.HexDump.Sent, buffer[..take], cancellationToken);
         return take;
     }
 
@@ -51,8 +66,8 @@ internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
     {
         tools.Progress?.AddReceived(data.Length);
         if (tools.Recorder is not null)
-            await tools.Recorder.RecordAsync(Text.HexDump.Received, data, cancellationToken);
-        if (!tools.SendOnly)
+            await tools.Recorder.RecordAsync(HexDump.Received, data, cancellationToken);
+        if (!tools.Options.SendOnly)
             await inner.WriteAsync(data, cancellationToken);
     }
 

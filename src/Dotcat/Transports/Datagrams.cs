@@ -1,4 +1,4 @@
-using Dotcat.Cli;
+using Dotcat.Model;
 
 namespace Dotcat.Transports;
 
@@ -9,6 +9,6 @@ internal static class Datagrams
     public const int MaxUdp = 65_507;
 
     /// <summary>macOS caps Unix datagrams at 2,048 bytes by default (net.local.dgram.maxdgram); Linux takes UDP's size easily.</summary>
-    public static int MaxSize(Transport transport) =>
-        transport == Transport.UnixDatagram && !OperatingSystem.IsLinux() ? 2048 : MaxUdp;
+    public static int MaxSize(Protocol protocol) =>
+        protocol == Protocol.UnixDatagram && !OperatingSystem.IsLinux() ? 2048 : MaxUdp;
 }

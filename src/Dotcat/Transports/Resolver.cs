@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 
 namespace Dotcat.Transports;
 
@@ -10,12 +10,9 @@ internal static class Resolver
 {
     public static async Task<IPAddress[]> ResolveAsync(string host, IpFamily family, CancellationToken cancellationToken)
     {
+        // The binder has refused a literal of the family -4/-6 excludes.
         if (IPAddress.TryParse(host, out IPAddress? literal))
-        {
-            if (!Fits(literal, family))
-                throw new UsageException($"'{host}' is an {Describe(literal.AddressFamily)} address, but {(family == IpFamily.IPv4 ? "-4" : "-6")} was given");
             return [literal];
-        }
 
         IPAddress[] addresses;
         try

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Dotcat.Diagnostics;
+using Dotcat.Relay;
 
 namespace Dotcat.Transports;
 
@@ -13,11 +14,9 @@ internal static partial class UnixSockets
 {
     private const int Backlog = 512;
 
-    /// <summary>The endpoint for a path; <c>@name</c> is Linux's abstract namespace.</summary>
+    /// <summary>The endpoint for a path; <c>@name</c> is Linux's abstract namespace (the binder allows it only there).</summary>
     public static UnixDomainSocketEndPoint EndPoint(string path)
     {
-        if (UnixPaths.IsAbstract(path) && !OperatingSystem.IsLinux())
-            throw new DotcatException($"{path}: abstract socket names (@name) exist only on Linux");
         try
         {
             return UnixPaths.ToEndPoint(path);
@@ -37,9 +36,7 @@ internal static partial class UnixSockets
         UnixDomainSocketEndPoint endPoint = EndPoint(path);
         var socket = NewSocket(type);
         TemporaryAddress? own = null;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout is { } t)
-            deadline.CancelAfter(t);
+        using CancellationTokenSource deadline = Deadline.After(timeout, cancellationToken);
         try
         {
             if (type == SocketType.Dgram)
@@ -54,7 +51,7 @@ internal static partial class UnixSockets
             throw e switch
             {
                 SocketException s => new DotcatException($"cannot connect to {path}: {Describe(s.SocketErrorCode, binding: false)}", ExitCodes.Failure, s),
-                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                OperationCanceledException when Deadline.Expired(e, cancellationToken) =>
                     new DotcatException($"cannot connect to {path}: timed out"),
                 _ => e,
             };
@@ -112,7 +109,7 @@ internal static partial class UnixSockets
     private static async Task<bool> SomeoneListensAsync(string path, SocketType type)
     {
         using var probe = NewSocket(type);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using CancellationTokenSource timeout = Deadline.After(TimeSpan.FromSeconds(2), CancellationToken.None);
         try
         {
             await probe.ConnectAsync(UnixPaths.ToEndPoint(path), timeout.Token);
@@ -143,8 +140,7 @@ internal static partial class UnixSockets
 
     private static Socket NewSocket(SocketType type)
     {
-        if (type == SocketType.Dgram && OperatingSystem.IsWindows())
-            throw new DotcatException("Unix datagram sockets (-U -u) are not available on Windows");
+        // Unix datagram sockets do not exist on Windows: the binder refuses -U -u there.
         var socket = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
         if (type == SocketType.Stream && !OperatingSystem.IsWindows())
         {

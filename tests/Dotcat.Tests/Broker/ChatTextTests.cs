@@ -1,5 +1,6 @@
 using System.Text;
 using Dotcat.Broker;
+using Dotcat.Text;
 
 namespace Dotcat.Tests.Broker;
 
@@ -55,5 +56,5 @@ public class ChatTextTests
     [InlineData(new byte[] { 0xFF }, 0)]                         // nor an invalid byte
     [InlineData(new byte[0], 0)]
     public void An_unfinished_character_at_the_end_waits_for_the_next_read(byte[] data, int waiting) =>
-        ChatText.UnfinishedTail(data).ShouldBe(waiting);
+        Utf8Carry.UnfinishedTail(data).ShouldBe(waiting);
 }

@@ -1,4 +1,5 @@
 using Dotcat.Cli;
+using Dotcat.Tests.Support;
 
 namespace Dotcat.Tests.Cli;
 
@@ -19,8 +20,8 @@ public class CommandLineSpecs
     {
         DotcatOptions options = Options("example.org", "80");
         options.Mode.ShouldBe(Mode.Connect);
-        options.Host.ShouldBe("example.org");
-        options.Port.ShouldBe(80);
+        options.Ip().Host.ShouldBe("example.org");
+        options.Ip().Port.ShouldBe(80);
         options.HalfClose.ShouldBeTrue();
         options.QuitAfterEof.ShouldBe(Timeout.InfiniteTimeSpan);
     }
@@ -37,8 +38,8 @@ public class CommandLineSpecs
     {
         DotcatOptions options = Options(args);
         options.Mode.ShouldBe(Mode.Listen);
-        options.Host.ShouldBe(host);
-        options.Port.ShouldBe(port);
+        options.Ip().Host.ShouldBe(host);
+        options.Ip().Port.ShouldBe(port);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public class CommandLineSpecs
     {
         DotcatOptions options = Options("connect", "listen", "80");
         options.Mode.ShouldBe(Mode.Connect);
-        options.Host.ShouldBe("listen");
+        options.Ip().Host.ShouldBe("listen");
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public class CommandLineSpecs
     public void Double_dash_ends_options()
     {
         DotcatOptions options = Options("-l", "--", "8080");
-        options.Port.ShouldBe(8080);
+        options.Ip().Port.ShouldBe(8080);
     }
 
     [Fact]
@@ -115,8 +116,8 @@ public class CommandLineSpecs
     public void Source_address_and_port_apply_to_connect()
     {
         DotcatOptions options = Options("-s", "127.0.0.1", "-p", "4000", "h", "1");
-        options.SourceAddress.ShouldBe("127.0.0.1");
-        options.SourcePort.ShouldBe(4000);
+        options.Ip().SourceAddress.ShouldBe("127.0.0.1");
+        options.Ip().SourcePort.ShouldBe(4000);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Tests.Support;
 
 namespace Dotcat.Tests.Cli;
 
@@ -11,7 +12,7 @@ public sealed class TransportOptionsTests
         var cli = new DotcatCommand();
         var parse = cli.Parse(args);
         parse.Errors.ShouldBeEmpty();
-        return OptionsBinder.Bind(cli, parse);
+        return OptionsBinder.Bind(cli, parse, null, ".");
     }
 
     [Theory]
@@ -23,7 +24,7 @@ public sealed class TransportOptionsTests
     [InlineData("UnixDatagram", "-Uu", "/tmp/s")]
     [InlineData("UnixDatagram", "-l", "-U", "-u", "/tmp/s")]
     public void U_and_u_choose_the_transport(string expected, params string[] args) =>
-        Bind(args).Transport.ToString().ShouldBe(expected);
+        Bind(args).Endpoint.Protocol.ToString().ShouldBe(expected);
 
     [Theory]
     [InlineData("-U", "/tmp/s")]
@@ -32,8 +33,7 @@ public sealed class TransportOptionsTests
     public void With_U_the_one_operand_is_the_path_in_both_modes(params string[] args)
     {
         DotcatOptions options = Bind(args);
-        options.UnixPath.ShouldBe(args[^1]);
-        options.Target.ShouldBe(args[^1]);
+        options.UnixPath().ShouldBe(args[^1]);
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class TransportOptionsTests
     public void Ports_and_addresses_with_U_are_usage_errors(string message, params string[] args)
     {
         var cli = new DotcatCommand();
-        var e = Should.Throw<UsageException>(() => OptionsBinder.Bind(cli, cli.Parse(args)));
+        var e = Should.Throw<UsageException>(() => OptionsBinder.Bind(cli, cli.Parse(args), null, "."));
         e.Message.ShouldBe(message);
         e.ExitCode.ShouldBe(ExitCodes.Usage);
     }
@@ -68,13 +68,13 @@ public sealed class TransportOptionsTests
     public void Udp_source_address_and_port_are_kept_for_the_client()
     {
         DotcatOptions options = Bind("-u", "-s", "127.0.0.1", "-p", "4000", "127.0.0.1", "80");
-        options.SourceAddress.ShouldBe("127.0.0.1");
-        options.SourcePort.ShouldBe(4000);
+        options.Ip().SourceAddress.ShouldBe("127.0.0.1");
+        options.Ip().SourcePort.ShouldBe(4000);
     }
 
     [Theory]
     [InlineData("[::1]", "::1")]
     [InlineData("::1", "::1")]
     public void IPv6_literals_are_accepted_with_and_without_brackets(string host, string expected) =>
-        Bind("-u", host, "80").Host.ShouldBe(expected);
+        Bind("-u", host, "80").Ip().Host.ShouldBe(expected);
 }

@@ -1,6 +1,6 @@
-using Dotcat.Diagnostics;
-using Dotcat.Exec;
+using Dotcat.Cli;
 using Dotcat.Tests.Support;
+using Dotcat.Text;
 
 namespace Dotcat.Tests.Exec;
 
@@ -36,18 +36,21 @@ public class ArgvSplitterTests
     [Fact]
     public void Exec_command_is_the_first_word_and_its_arguments()
     {
-        ExecCommand.Direct("/bin/echo 'a b'").ShouldBe(new ExecCommand("/bin/echo", ["a b"]), new ExecCommandComparer());
-        Should.Throw<UsageException>(() => ExecCommand.Direct("  ")).Message.ShouldBe("-e/--exec needs a command");
-        Should.Throw<UsageException>(() => ExecCommand.Direct("x 'y")).Message.ShouldBe("cannot parse -e/--exec command: unfinished ' quote");
+        Exec("-e", "/bin/echo 'a b'").ShouldBe(new ExecCommand("/bin/echo", ["a b"]), new ExecCommandComparer());
+        CommandLine.Parse(["-l", "1", "-e", "  "]).UsageError.ShouldBe("-e/--exec needs a command");
+        CommandLine.Parse(["-l", "1", "-e", "x 'y"]).UsageError.ShouldBe("cannot parse -e/--exec command: unfinished ' quote");
     }
 
     [UnixFact]
     public void Shell_command_runs_through_bin_sh()
     {
-        ExecCommand shell = ExecCommand.Shell("echo $HOME | wc");
+        ExecCommand shell = Exec("-c", "echo $HOME | wc");
         shell.FileName.ShouldBe("/bin/sh");
         shell.Arguments.ShouldBe(["-c", "echo $HOME | wc"]);
     }
+
+    private static ExecCommand Exec(string option, string command) =>
+        ((Service.Exec)CommandLine.Parse(["-l", "1", option, command]).Options!.Service).Command;
 
     private sealed class ExecCommandComparer : IEqualityComparer<ExecCommand>
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Tests.Support;
 using Dotcat.Transports;
 
 namespace Dotcat.Tests.Net;
@@ -10,7 +11,16 @@ namespace Dotcat.Tests.Net;
 /// <summary>Transports and the relay with real loopback sockets, in this process.</summary>
 public class TcpLoopbackSpecs
 {
-    private static readonly DotcatOptions Listen = new() { Mode = Mode.Listen, Port = 0 };
+    private static readonly DotcatOptions Listen = new() { Mode = Mode.Listen, Endpoint = new Endpoint.Tcp(null, 0) };
+
+    private static DotcatOptions Connect(string host, int port, string? source = null, int? sourcePort = null) =>
+        new() { Endpoint = new Endpoint.Tcp(host, port, source, sourcePort) };
+
+    private static async Task<Socket> ConnectAsync(DotcatOptions options)
+    {
+        Connection connection = await new SocketConnector(options, Log.Null).ConnectAsync(CancellationToken.None);
+        return ((SocketDuplex)connection.Duplex).Socket;
+    }
 
     [Fact(Timeout = 10_000)]
     public async Task A_listener_without_host_takes_ipv4_and_ipv6_clients()
@@ -18,7 +28,7 @@ public class TcpLoopbackSpecs
         if (!Socket.OSSupportsIPv6)
             return;
         var log = new StringWriter();
-        using Socket listener = await Listener.ListenStreamAsync(Listen, new Log(log, verbosity: 1), CancellationToken.None);
+        using StreamListener listener = await Listening.ListenStreamAsync(Listen, new Log(log, verbosity: 1), CancellationToken.None);
         int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
 
         log.ToString().ShouldBe($"dotcat: listening on [::]:{port}{Environment.NewLine}");
@@ -26,8 +36,8 @@ public class TcpLoopbackSpecs
         {
             using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             await client.ConnectAsync(address, port);
-            using Socket accepted = await listener.AcceptAsync();
-            Endpoints.Format(accepted.RemoteEndPoint).ShouldStartWith(address.AddressFamily == AddressFamily.InterNetwork ? "127.0.0.1:" : "[::1]:");
+            await using Connection accepted = await listener.AcceptAsync(CancellationToken.None);
+            accepted.Peer.ShouldStartWith(address.AddressFamily == AddressFamily.InterNetwork ? "127.0.0.1:" : "[::1]:");
         }
     }
 
@@ -40,10 +50,11 @@ public class TcpLoopbackSpecs
             return;
         using var listener = new TcpListener(IPAddress.Parse(listening), 0);
         listener.Start();
-        var options = new DotcatOptions { Host = "localhost", Port = ((IPEndPoint)listener.LocalEndpoint).Port };
+        DotcatOptions options = Connect("localhost", ((IPEndPoint)listener.LocalEndpoint).Port);
         IPAddress[] resolved = [IPAddress.Parse(silent), IPAddress.Parse(listening)];   // what a dual-stack localhost gives
 
-        using Socket socket = await Connector.ConnectFirstAsync(resolved, options, SocketType.Stream, ProtocolType.Tcp, Log.Null, CancellationToken.None);
+        using Socket socket = await new SocketConnector(options, Log.Null).ConnectFirstAsync(
+            resolved, options.Ip(), SocketType.Stream, ProtocolType.Tcp, CancellationToken.None);
         ((IPEndPoint)socket.RemoteEndPoint!).Address.ShouldBe(IPAddress.Parse(listening));
     }
 
@@ -52,9 +63,7 @@ public class TcpLoopbackSpecs
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var options = new DotcatOptions { Host = "localhost", Port = ((IPEndPoint)listener.LocalEndpoint).Port };
-
-        using Socket socket = await Connector.ConnectStreamAsync(options, Log.Null, CancellationToken.None);
+        using Socket socket = await ConnectAsync(Connect("localhost", ((IPEndPoint)listener.LocalEndpoint).Port));
         ((IPEndPoint)socket.RemoteEndPoint!).Address.ShouldBe(IPAddress.Loopback);
     }
 
@@ -69,19 +78,13 @@ public class TcpLoopbackSpecs
             probe.Start();
             sourcePort = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
-        var options = new DotcatOptions { Host = "127.0.0.1", Port = ((IPEndPoint)listener.LocalEndpoint).Port, SourceAddress = "127.0.0.1", SourcePort = sourcePort };
-
-        using Socket socket = await Connector.ConnectStreamAsync(options, Log.Null, CancellationToken.None);
+        using Socket socket = await ConnectAsync(Connect("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "127.0.0.1", sourcePort));
         ((IPEndPoint)socket.LocalEndPoint!).Port.ShouldBe(sourcePort);
     }
 
-    [Fact(Timeout = 10_000)]
-    public async Task A_literal_of_the_wrong_family_is_a_usage_error()
-    {
-        var options = new DotcatOptions { Host = "::1", Port = 1, Family = IpFamily.IPv4 };
-        UsageException error = await Should.ThrowAsync<UsageException>(() => Connector.ConnectStreamAsync(options, Log.Null, CancellationToken.None));
-        error.Message.ShouldBe("'::1' is an IPv6 address, but -4 was given");
-    }
+    [Fact]
+    public void A_literal_of_the_wrong_family_is_a_usage_error() =>
+        CommandLine.Parse(["-4", "::1", "1"]).UsageError.ShouldBe("'::1' is an IPv6 address, but -4 was given");
 
     [Fact(Timeout = 10_000)]
     public async Task The_relay_over_sockets_half_closes_and_keeps_reading()
@@ -93,7 +96,7 @@ public class TcpLoopbackSpecs
         using Socket peer = await listener.AcceptSocketAsync();
 
         var stdout = new MemoryStream();
-        await using var local = new StdioDuplex(new StreamSource(new MemoryStream("question"u8.ToArray())), new StdoutWriter(stdout));
+        await using var local = new LocalEnd(ByteSources.From(new MemoryStream("question"u8.ToArray())), new StdoutWriter(stdout));
         Task<RelayStats> relay = DuplexRelay.RunAsync(local, new SocketDuplex(socket), new RelayOptions(), CancellationToken.None);
 
         var buffer = new byte[64];

@@ -14,17 +14,17 @@ public class DuplexRelaySpecs
     private sealed class Local : IAsyncDisposable
     {
         public MemoryStream Output { get; } = new();
-        public StdioDuplex Duplex { get; private set; } = null!;
+        public LocalEnd Duplex { get; private set; } = null!;
 
-        public static Local From(byte[] stdin) => Create(new StreamSource(new MemoryStream(stdin)));
+        public static Local From(byte[] stdin) => Create(ByteSources.From(new MemoryStream(stdin)));
 
         /// <summary>stdin that stays open (nothing arrives, no EOF) until the pipe's writer completes.</summary>
-        public static Local Open(Pipe stdin) => Create(new StreamSource(stdin.Reader.AsStream()));
+        public static Local Open(Pipe stdin) => Create(ByteSources.From(stdin.Reader.AsStream()));
 
         private static Local Create(IByteSource source)
         {
             var local = new Local();
-            local.Duplex = new StdioDuplex(source, new StdoutWriter(local.Output));
+            local.Duplex = new LocalEnd(source, new StdoutWriter(local.Output));
             return local;
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dotcat.Diagnostics;
 using Dotcat.Relay;
 
 namespace Dotcat.Tests.Relay;
@@ -23,7 +24,7 @@ public class StdinBroadcastSpecs
     public async Task Every_client_gets_all_of_stdin_whatever_its_pace()
     {
         byte[] stdin = RandomNumberGenerator.GetBytes(1024 * 1024 + 5);
-        var broadcast = new StdinBroadcast(new StreamSource(new MemoryStream(stdin)), bufferSize: 8192);
+        var broadcast = new StdinFanOut(ByteSources.From(new MemoryStream(stdin)), Log.Null, bufferSize: 8192);
         using IByteSource fast = broadcast.Subscribe();
         using IByteSource slow = broadcast.Subscribe();
 
@@ -40,7 +41,7 @@ public class StdinBroadcastSpecs
     public async Task A_client_leaving_mid_stream_never_stalls_the_others()
     {
         byte[] stdin = RandomNumberGenerator.GetBytes(256 * 1024);
-        var broadcast = new StdinBroadcast(new StreamSource(new MemoryStream(stdin)), bufferSize: 4096);
+        var broadcast = new StdinFanOut(ByteSources.From(new MemoryStream(stdin)), Log.Null, bufferSize: 4096);
         using IByteSource stays = broadcast.Subscribe();
         IByteSource leaves = broadcast.Subscribe();
 
@@ -56,7 +57,7 @@ public class StdinBroadcastSpecs
     [Fact(Timeout = 10_000)]
     public async Task A_client_arriving_after_stdin_ended_gets_eof_at_once()
     {
-        var broadcast = new StdinBroadcast(new StreamSource(new MemoryStream("x"u8.ToArray())));
+        var broadcast = new StdinFanOut(ByteSources.From(new MemoryStream("x"u8.ToArray())), Log.Null);
         using IByteSource first = broadcast.Subscribe();
         Task run = broadcast.RunAsync(CancellationToken.None);
         (await ReadAllAsync(first, 10)).ShouldBe("x"u8.ToArray());

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
 using Dotcat.Responders;
@@ -121,9 +120,9 @@ public sealed class ResponderSocketTests : IAsyncDisposable
     [InlineData("daytime", "", @"^[A-Z][a-z]+day, [A-Z][a-z]+ \d\d, \d{4} \d\d:\d\d:\d\d-\S+\r\n$")]
     public async Task Udp_responders_answer_each_datagram_to_its_sender(string name, string request, string pattern)
     {
-        var options = new DotcatOptions { Mode = Mode.Listen, Transport = Transport.Udp, Host = "127.0.0.1", Port = 0 };
-        using Socket server = await Listener.BindDatagramAsync(options, Log.Null, _stop.Token);
-        _ = new DatagramResponderServer(server, Get(name), Log.Null).RunAsync(_stop.Token);
+        var options = new DotcatOptions { Mode = Mode.Listen, Endpoint = new Endpoint.Udp("127.0.0.1", 0) };
+        using DatagramPort server = await Listening.BindDatagramAsync(options, Log.Null, _stop.Token);
+        _ = new ResponderHost(Get(name), Log.Null).AnswerDatagramsAsync(server, _stop.Token);
 
         // Two senders: each gets its own answer.
         foreach (int _ in new[] { 1, 2 })

@@ -1,3 +1,4 @@
+using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Toolbox;
 
@@ -6,6 +7,13 @@ namespace Dotcat.Tests.Toolbox;
 public sealed class SendFilesTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("dc");
+
+    private IReadOnlyList<FileToSend> Find(string[] includes, string[] excludes)
+    {
+        IReadOnlyList<FileToSend> files = SendFiles.Find(_root.FullName, includes, excludes, out string? problem);
+        problem.ShouldBeNull();
+        return files;
+    }
 
     public SendFilesTests()
     {
@@ -16,7 +24,7 @@ public sealed class SendFilesTests : IDisposable
     [Fact]
     public void Matching_files_come_in_ordinal_order_of_relative_path()
     {
-        IReadOnlyList<SendFile> files = SendFiles.Find(_root.FullName, ["logs/**/*.log"], []);
+        IReadOnlyList<FileToSend> files = Find(["logs/**/*.log"], []);
 
         files.Select(f => f.RelativePath).ShouldBe(["logs/Z.log", "logs/a.log", "logs/app/c.log", "logs/b.log", "logs/old/z.log"]);
         files[0].FullPath.ShouldBe(Path.Combine(_root.FullName, "logs", "Z.log"));
@@ -25,7 +33,7 @@ public sealed class SendFilesTests : IDisposable
     [Fact]
     public void Excludes_win_and_several_includes_are_merged_without_duplicates()
     {
-        IReadOnlyList<SendFile> files = SendFiles.Find(_root.FullName, ["logs/*.log", "logs/a.log", "*.log"], ["**/old/**", "logs/Z.log"]);
+        IReadOnlyList<FileToSend> files = Find(["logs/*.log", "logs/a.log", "*.log"], ["**/old/**", "logs/Z.log"]);
 
         files.Select(f => f.RelativePath).ShouldBe(["logs/a.log", "logs/b.log", "top.log"]);
     }
@@ -33,30 +41,29 @@ public sealed class SendFilesTests : IDisposable
     [Fact]
     public void A_star_stays_within_one_directory()
     {
-        SendFiles.Find(_root.FullName, ["*.log"], []).Select(f => f.RelativePath).ShouldBe(["top.log"]);
+        Find(["*.log"], []).Select(f => f.RelativePath).ShouldBe(["top.log"]);
     }
 
     [Fact]
     public void No_match_is_a_usage_error_naming_the_patterns()
     {
-        var e = Should.Throw<UsageException>(() => SendFiles.Find(_root.FullName, ["*.none", "x/**"], []));
-
-        e.Message.ShouldBe("--send: no file matches '*.none', 'x/**'");
-        e.ExitCode.ShouldBe(2);
+        SendFiles.Find(_root.FullName, ["*.none", "x/**"], [], out string? problem).ShouldBeEmpty();
+        problem.ShouldBe("--send: no file matches '*.none', 'x/**'");
+        CommandLine.Parse(["--send", "*.none", "--send", "x/**", "h", "1"], _root.FullName).UsageError.ShouldBe(problem);
     }
 
     [Fact]
     public void Everything_excluded_is_a_usage_error_too()
     {
-        Should.Throw<UsageException>(() => SendFiles.Find(_root.FullName, ["top.log"], ["*.log"]))
-            .Message.ShouldBe("--send: no file matches 'top.log' (after --exclude)");
+        SendFiles.Find(_root.FullName, ["top.log"], ["*.log"], out string? problem).ShouldBeEmpty();
+        problem.ShouldBe("--send: no file matches 'top.log' (after --exclude)");
     }
 
     [Fact]
     public async Task The_source_yields_every_file_in_turn_then_EOF_and_lists_them_with_v()
     {
         var stderr = new StringWriter();
-        using var source = new FilesSource(SendFiles.Find(_root.FullName, ["logs/*.log"], []), new Log(stderr, verbosity: 1));
+        using var source = new FilesSource(Find(["logs/*.log"], []), new Log(stderr, verbosity: 1));
         using var all = new MemoryStream();
         var buffer = new byte[3];
         int read;

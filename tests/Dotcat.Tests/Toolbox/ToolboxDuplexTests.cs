@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using Dotcat.Cli;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
+using Dotcat.Tests.Support;
 using Dotcat.Toolbox;
 
 namespace Dotcat.Tests.Toolbox;
@@ -12,7 +12,7 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Crlf_turns_every_bare_LF_into_CRLF_even_when_the_CR_came_in_the_previous_read()
     {
-        await using var tools = Open(new DotcatOptions { Crlf = true });
+        await using var tools = Open(new ToolboxOptions { Crlf = true });
         var local = tools.Wrap(new ScriptedDuplex("a\r", "\nb\n", "c\r\nd\n"));
 
         (await ReadAllAsync(local)).ShouldBe("a\r\nb\r\nc\r\nd\r\n");
@@ -21,7 +21,7 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Delay_hands_out_one_line_per_read_and_waits_between_lines()
     {
-        await using var tools = Open(new DotcatOptions { LineDelay = TimeSpan.FromMilliseconds(60) });
+        await using var tools = Open(new ToolboxOptions { LineDelay = TimeSpan.FromMilliseconds(60) });
         var local = tools.Wrap(new ScriptedDuplex("one\ntwo\nthr", "ee\n"));
         var clock = Stopwatch.StartNew();
 
@@ -35,7 +35,7 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Send_only_drops_what_arrives()
     {
-        await using var tools = Open(new DotcatOptions { SendOnly = true });
+        await using var tools = Open(new ToolboxOptions { SendOnly = true });
         var inner = new ScriptedDuplex();
         var local = tools.Wrap(inner);
 
@@ -51,7 +51,7 @@ public class ToolboxDuplexTests
         try
         {
             string raw = Path.Combine(dir.FullName, "o"), hex = Path.Combine(dir.FullName, "x");
-            await using (var tools = Open(new DotcatOptions { OutputFile = raw, HexDumpFile = hex, Crlf = true }))
+            await using (var tools = Open(new ToolboxOptions { OutputFile = raw, HexDumpFile = hex, Crlf = true }))
             {
                 var inner = new ScriptedDuplex("hi\n");
                 var local = tools.Wrap(inner);
@@ -80,7 +80,7 @@ public class ToolboxDuplexTests
         {
             string raw = Path.Combine(dir.FullName, "o");
             await File.WriteAllTextAsync(raw, "before|");
-            await using (var tools = Open(new DotcatOptions { OutputFile = raw, AppendOutput = true }))
+            await using (var tools = Open(new ToolboxOptions { OutputFile = raw, AppendOutput = true }))
                 await tools.Wrap(new ScriptedDuplex()).WriteAsync("after"u8.ToArray(), CancellationToken.None);
 
             (await File.ReadAllTextAsync(raw)).ShouldBe("before|after");
@@ -99,7 +99,7 @@ public class ToolboxDuplexTests
         {
             string raw = Path.Combine(dir.FullName, "o");
             await File.WriteAllTextAsync(raw, "before|");
-            await using (var tools = Open(new DotcatOptions { OutputFile = raw }))
+            await using (var tools = Open(new ToolboxOptions { OutputFile = raw }))
                 await tools.Wrap(new ScriptedDuplex()).WriteAsync("after"u8.ToArray(), CancellationToken.None);
 
             (await File.ReadAllTextAsync(raw)).ShouldBe("after");
@@ -115,7 +115,7 @@ public class ToolboxDuplexTests
     {
         string path = Path.Combine(Path.GetTempPath(), "dc-no-such-dir-" + Guid.NewGuid().ToString("N"), "o");
 
-        var e = Should.Throw<DotcatException>(() => Open(new DotcatOptions { OutputFile = path }));
+        var e = Should.Throw<DotcatException>(() => Open(new ToolboxOptions { OutputFile = path }));
 
         e.Message.ShouldStartWith("cannot open -o/--output file '");
         e.ExitCode.ShouldBe(ExitCodes.Failure);
@@ -124,7 +124,7 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Recv_only_input_never_ends_by_itself()
     {
-        await using var tools = Open(new DotcatOptions { RecvOnly = true });
+        await using var tools = Open(new ToolboxOptions { RecvOnly = true });
         using var cancel = new CancellationTokenSource();
 
         ValueTask<int> read = tools.Input.ReadAsync(new byte[16], cancel.Token);
@@ -137,7 +137,7 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Without_toolbox_options_the_local_end_is_not_wrapped()
     {
-        await using var tools = Open(new DotcatOptions());
+        await using var tools = Open(new ToolboxOptions());
         var inner = new ScriptedDuplex();
 
         tools.Wrap(inner).ShouldBeSameAs(inner);
@@ -146,17 +146,17 @@ public class ToolboxDuplexTests
     [Fact]
     public async Task Progress_is_off_when_stderr_is_redirected_without_verbose()
     {
-        var options = new DotcatOptions { Progress = true };
-        await using (var quiet = SessionTools.Open(options, Log.Null, TextWriter.Null, stderrIsTerminal: false, ".", () => new EmptySource()))
+        var options = new ToolboxOptions { Progress = true };
+        await using (var quiet = SessionTools.Open(options, Log.Null, TestConsole.Create()))
             quiet.Progress.ShouldBeNull();
-        await using (var terminal = SessionTools.Open(options, Log.Null, TextWriter.Null, stderrIsTerminal: true, ".", () => new EmptySource()))
+        await using (var terminal = SessionTools.Open(options, Log.Null, TestConsole.Create(stderrIsTerminal: true)))
             terminal.Progress.ShouldNotBeNull();
-        await using (var verbose = SessionTools.Open(options, new Log(TextWriter.Null, verbosity: 1), TextWriter.Null, stderrIsTerminal: false, ".", () => new EmptySource()))
+        await using (var verbose = SessionTools.Open(options, new Log(TextWriter.Null, verbosity: 1), TestConsole.Create()))
             verbose.Progress.ShouldNotBeNull();
     }
 
-    private static SessionTools Open(DotcatOptions options) =>
-        SessionTools.Open(options, Log.Null, TextWriter.Null, stderrIsTerminal: false, ".", () => new EmptySource());
+    private static SessionTools Open(ToolboxOptions options) =>
+        SessionTools.Open(options, Log.Null, TestConsole.Create());
 
     private static async Task<string> ReadAllAsync(Duplex local) => string.Concat(await ReadChunksAsync(local));
 

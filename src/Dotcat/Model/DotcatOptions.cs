@@ -1,30 +1,9 @@
-using Dotcat.Diagnostics;
-using Dotcat.Exec;
-using Dotcat.Text;
-using Dotcat.Transports;
-
-namespace Dotcat.Cli;
+namespace Dotcat.Model;
 
 internal enum Mode
 {
     Connect,
     Listen,
-}
-
-internal enum Transport
-{
-    Tcp,
-    Udp,
-    UnixStream,
-    UnixDatagram,
-}
-
-/// <summary><c>--broker</c> relays clients to each other; <c>--chat</c> adds names and announcements.</summary>
-internal enum BrokerKind
-{
-    None,
-    Broker,
-    Chat,
 }
 
 internal enum IpFamily
@@ -34,23 +13,27 @@ internal enum IpFamily
     IPv6,
 }
 
+/// <summary>When <c>--color</c> is <c>auto</c>/<c>always</c>/<c>never</c>.</summary>
+internal enum ColorMode
+{
+    Auto,
+    Always,
+    Never,
+}
+
 /// <summary>
-/// Everything a run of dotcat needs, parsed and checked once by <see cref="OptionsBinder"/>, then only read.
-/// Defaults are the defaults of SPEC section 2.
+/// Everything a run of dotcat needs, made and checked once by the binder (<c>Cli/OptionsBinder</c>), then only read:
+/// every combination it lets through means something. Defaults are the defaults of SPEC section 2.
 /// </summary>
 internal sealed record DotcatOptions
 {
     public Mode Mode { get; init; }
-    public Transport Transport { get; init; }
 
-    /// <summary>Connect: the host to reach. Listen: the address to bind, or null for every local address.</summary>
-    public string? Host { get; init; }
+    /// <summary>Connect: the peer to reach. Listen: the address or path to bind.</summary>
+    public required Endpoint Endpoint { get; init; }
 
-    /// <summary>The port to connect to or listen on (0 in listen mode: an ephemeral port).</summary>
-    public int Port { get; init; }
-
-    /// <summary>The Unix socket path (<c>@name</c> for the Linux abstract namespace) when the transport is Unix.</summary>
-    public string? UnixPath { get; init; }
+    /// <summary>What serves each connection.</summary>
+    public Service Service { get; init; } = Service.Relay;
 
     public IpFamily Family { get; init; }
 
@@ -58,8 +41,6 @@ internal sealed record DotcatOptions
     public bool KeepOpen { get; init; }
 
     public int MaxConnections { get; init; } = 100;
-    public string? SourceAddress { get; init; }
-    public int? SourcePort { get; init; }
 
     /// <summary><c>-w</c>: how long connecting may take; null waits as long as the system does.</summary>
     public TimeSpan? ConnectTimeout { get; init; }
@@ -82,10 +63,17 @@ internal sealed record DotcatOptions
     public int Verbosity { get; init; }
     public ColorMode Color { get; init; }
 
-    // The toolbox: scanning, files, recording, line handling.
-    /// <summary><c>-z</c>: the ports to probe, ascending; null when not scanning.</summary>
+    /// <summary><c>-z</c>: the ports of <see cref="Endpoint"/>'s host to probe, ascending; null when not scanning.</summary>
     public IReadOnlyList<int>? ScanPorts { get; init; }
 
+    public ToolboxOptions Toolbox { get; init; } = new();
+
+    public bool IsScan => ScanPorts is not null;
+}
+
+/// <summary>The toolbox: what happens to the bytes between stdin/stdout and the peer.</summary>
+internal sealed record ToolboxOptions
+{
     /// <summary><c>-o</c>: the session's bytes, both directions in order, go to this file too.</summary>
     public string? OutputFile { get; init; }
 
@@ -113,26 +101,12 @@ internal sealed record DotcatOptions
     /// <summary><c>--exclude</c> patterns: files left out of <see cref="SendGlobs"/>.</summary>
     public IReadOnlyList<string> ExcludeGlobs { get; init; } = [];
 
+    /// <summary>The files <see cref="SendGlobs"/> found (all readable when the binder looked), in the order sent.</summary>
+    public IReadOnlyList<FileToSend> Files { get; init; } = [];
+
     /// <summary><c>--progress</c>: live counters on stderr.</summary>
     public bool Progress { get; init; }
-
-    public bool IsScan => ScanPorts is not null;
-    // Servers: what answers clients instead of stdin/stdout (SPEC sections 5 and 6, --broker, --chat).
-
-    /// <summary><c>--respond</c>: the built-in responder's name (aliases already resolved), or null.</summary>
-    public string? Responder { get; init; }
-
-    /// <summary><c>--time-format</c>: the <c>time</c> responder's answer to an empty request.</summary>
-    public string TimeFormat { get; init; } = Strftime.DefaultFormat;
-
-    /// <summary><c>-e</c>/<c>-c</c>: the program each connection is joined to, or null.</summary>
-    public ExecCommand? Exec { get; init; }
-
-    public BrokerKind Broker { get; init; }
-
-    public bool IsUnix => Transport is Transport.UnixStream or Transport.UnixDatagram;
-    public bool IsDatagram => Transport is Transport.Udp or Transport.UnixDatagram;
-
-    /// <summary>How the peer is named in messages: <c>127.0.0.1:8080</c>, <c>[::1]:8080</c> or the socket path.</summary>
-    public string Target => IsUnix ? UnixPath! : Endpoints.Format(Host ?? "", Port);
 }
+
+/// <summary>One file chosen by <c>--send</c>: its path relative to the directory searched ('/' separators) and its full path.</summary>
+internal sealed record FileToSend(string RelativePath, string FullPath);

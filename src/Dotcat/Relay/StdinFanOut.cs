@@ -1,13 +1,15 @@
 using System.Threading.Channels;
+using Dotcat.Diagnostics;
 
 namespace Dotcat.Relay;
 
 /// <summary>
-/// A keep-open listener's stdin, read once and handed to every connected client. The next chunk is read only after
-/// every client took this one, so a slow client slows stdin down instead of filling memory, and nothing is read
-/// while no client is there to receive it.
+/// stdin, read once and handed to every connected client: a keep-open listener's relays and the broker's members
+/// each <see cref="Subscribe"/>. The next chunk is read only after every client took this one, so a slow client slows
+/// stdin down instead of filling memory, and nothing is read while no client is there to receive it. When stdin ends,
+/// or fails (reported once), every client, present and future, reads EOF.
 /// </summary>
-internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 1024)
+internal sealed class StdinFanOut(IByteSource stdin, Log log, int bufferSize = 64 * 1024)
 {
     private readonly Lock _gate = new();
     private readonly List<Subscriber> _subscribers = [];
@@ -20,7 +22,7 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
         lock (_gate)
         {
             if (_ended)
-                return new EmptySource();
+                return ByteSources.Empty;
             var subscriber = new Subscriber(this);
             _subscribers.Add(subscriber);
             _someoneListening.TrySetResult();
@@ -28,7 +30,25 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
         }
     }
 
+    /// <summary>Runs until stdin ends, fails or the run is cancelled; never throws (a failure is logged).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadAllAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // `dotcat -lk PORT < /`: said once, then every client sees stdin's end.
+            ErrorBoundary.Report(e, log);
+        }
+        End();
+    }
+
+    private async Task ReadAllAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -41,13 +61,16 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
             var buffer = new byte[bufferSize];
             int read = await stdin.ReadAsync(buffer, cancellationToken);
             if (read == 0)
-                break;
+                return;
             Subscriber[] receivers;
             lock (_gate)
                 receivers = [.. _subscribers];
             await Task.WhenAll(receivers.Select(s => s.OfferAsync(buffer.AsMemory(0, read))));
         }
+    }
 
+    private void End()
+    {
         lock (_gate)
         {
             _ended = true;
@@ -69,9 +92,9 @@ internal sealed class StdinBroadcast(IByteSource stdin, int bufferSize = 64 * 10
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// One client's view of stdin: a one-chunk queue, so the broadcast waits for the slowest client before reading more.
+    /// One client's view of stdin: a one-chunk queue, so the fan-out waits for the slowest client before reading more.
     /// </summary>
-    private sealed class Subscriber(StdinBroadcast owner) : IByteSource
+    private sealed class Subscriber(StdinFanOut owner) : IByteSource
     {
         private readonly Channel<ReadOnlyMemory<byte>> _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(
             new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });

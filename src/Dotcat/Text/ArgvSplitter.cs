@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dotcat.Exec;
+namespace Dotcat.Text;
 
 /// <summary>
 /// Splits <c>-e</c>'s command into argv without a shell, as a POSIX shell would split a line with no expansions:

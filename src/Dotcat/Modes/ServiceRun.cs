@@ -1,0 +1,130 @@
+using Dotcat.Broker;
+using Dotcat.Diagnostics;
+using Dotcat.Exec;
+using Dotcat.Model;
+using Dotcat.Relay;
+using Dotcat.Responders;
+using Dotcat.Toolbox;
+using Dotcat.Transports;
+
+namespace Dotcat.Modes;
+
+/// <summary>
+/// The run's <see cref="Service"/>, made once before any socket opens (an unwritable <c>-o</c> file fails first),
+/// then asked to serve each connection the mode brings, concurrently when the listener keeps open.
+/// </summary>
+internal abstract class ServiceRun : IAsyncDisposable
+{
+    public static ServiceRun Start(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken) =>
+        options.Service switch
+        {
+            Service.Respond respond => new RespondRun(respond, log),
+            Service.Exec exec => new ExecRun(new ExecService(exec.Command, options, log)),
+            Service.Broker broker => new BrokerRun(broker, console, log, cancellationToken),
+            _ => new RelayRun(options, console, log, cancellationToken),
+        };
+
+    /// <summary>Serves <paramref name="connection"/> until its conversation is over, then closes it.</summary>
+    public abstract Task ServeAsync(Connection connection, CancellationToken cancellationToken);
+
+    /// <summary>True for a responder over datagrams: it answers each datagram to its sender, no connection at all.</summary>
+    public virtual bool AnswersEachDatagram => false;
+
+    public virtual Task AnswerDatagramsAsync(DatagramPort port, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("only a responder answers datagrams one by one");
+
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    /// <summary>Releases what the run holds (the toolbox's files, stdout).</summary>
+    protected virtual ValueTask CloseAsync() => ValueTask.CompletedTask;
+
+    /// <summary>stdin and stdout with the peer, through the toolbox; with <c>-k</c> every client shares stdin.</summary>
+    private sealed class RelayRun : ServiceRun
+    {
+        private readonly DotcatOptions _options;
+        private readonly Log _log;
+        private readonly SessionTools _tools;
+        private readonly StdoutWriter _stdout;
+        private readonly StdinFanOut? _shared;
+
+        public RelayRun(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
+        {
+            _options = options;
+            _log = log;
+            _tools = SessionTools.Open(options.Toolbox, log, console);
+            _stdout = new StdoutWriter(console.Stdout);
+            if (options.KeepOpen && !options.Endpoint.IsDatagram)
+            {
+                _shared = new StdinFanOut(_tools.Input, log);
+                // Not awaited: a blocked read of a terminal cannot be cancelled. It reports its own failure.
+                _ = _shared.RunAsync(cancellationToken);
+            }
+        }
+
+        public override async Task ServeAsync(Connection connection, CancellationToken cancellationToken)
+        {
+            IByteSource input = !connection.CanSend ? ByteSources.Empty : _shared?.Subscribe() ?? _tools.Input;
+            await using (connection)
+            await using (Duplex local = _tools.Wrap(new LocalEnd(input, _stdout)))
+            {
+                RelayStats stats = await PeerRelay.RunAsync(local, connection.Duplex, connection.Peer, PeerRelay.OptionsFor(_options), cancellationToken);
+                _log.Info(PeerRelay.Summary(stats.Sent, stats.Received, stats.Elapsed));
+            }
+        }
+
+        protected override async ValueTask CloseAsync()
+        {
+            await _tools.DisposeAsync();
+            _stdout.Dispose();
+        }
+    }
+
+    private sealed class ExecRun(ExecService exec) : ServiceRun
+    {
+        public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>
+            exec.ServeAsync(connection, cancellationToken);
+    }
+
+    /// <summary>A built-in responder; over datagrams the mode hands it the port instead.</summary>
+    private sealed class RespondRun : ServiceRun
+    {
+        private readonly ResponderHost _host;
+
+        public RespondRun(Service.Respond respond, Log log)
+        {
+            ResponderHost.Prepare();
+            _host = new ResponderHost(ResponderCatalog.For(respond.Responder, new ResponderSettings { TimeFormat = respond.TimeFormat }), log);
+        }
+
+        public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>
+            _host.ServeAsync(connection, cancellationToken);
+
+        public override bool AnswersEachDatagram => true;
+
+        public override Task AnswerDatagramsAsync(DatagramPort port, CancellationToken cancellationToken) =>
+            _host.AnswerDatagramsAsync(port, cancellationToken);
+    }
+
+    private sealed class BrokerRun : ServiceRun
+    {
+        private readonly BrokerHub _hub;
+        private readonly StdoutWriter _stdout;
+
+        public BrokerRun(Service.Broker broker, DotcatConsole console, Log log, CancellationToken cancellationToken)
+        {
+            _stdout = new StdoutWriter(console.Stdout);
+            var stdin = new StdinFanOut(new StdinReader(console.Stdin), log, BrokerHub.ReadSize);
+            _ = stdin.RunAsync(cancellationToken);
+            _hub = new BrokerHub(broker.Chat, stdin, _stdout, log);
+        }
+
+        public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>
+            _hub.ServeAsync(connection, cancellationToken);
+
+        protected override ValueTask CloseAsync()
+        {
+            _stdout.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Dotcat.Relay;
+
+/// <summary>
+/// What a run gets from the process it runs in: stdin, stdout, stderr and the facts about them. Program hands the real
+/// ones to the modes; tests hand their own, so a whole command runs in the test's process.
+/// </summary>
+/// <param name="Stdin">Read only through one <see cref="StdinReader"/> per run (a blocking read gets a thread of its own).</param>
+/// <param name="Stdout">Raw bytes, written unbuffered.</param>
+/// <param name="Stderr">Diagnostics, one line each.</param>
+/// <param name="StderrIsTerminal">Whether <c>--progress</c> draws without <c>-v</c>, and colour's default.</param>
+/// <param name="Environment">Environment lookup (<c>NO_COLOR</c>, <c>FORCE_COLOR</c>, <c>TERM</c>).</param>
+/// <param name="Directory">Where <c>--send</c> globs are matched.</param>
+/// <param name="StdoutText">Where <c>--help</c> and <c>--completions</c> write their text; null writes it to <paramref name="Stdout"/>.</param>
+internal sealed record DotcatConsole(
+    Stream Stdin,
+    Stream Stdout,
+    TextWriter Stderr,
+    bool StderrIsTerminal,
+    Func<string, string?> Environment,
+    string Directory,
+    TextWriter? StdoutText = null)
+{
+    /// <summary>This process's own standard streams.</summary>
+    public static DotcatConsole FromProcess() => new(
+        Stdio.OpenStdin(),
+        Stdio.OpenStdout(),
+        Console.Error,
+        !Console.IsErrorRedirected,
+        System.Environment.GetEnvironmentVariable,
+        System.IO.Directory.GetCurrentDirectory(),
+        Console.Out);
+}

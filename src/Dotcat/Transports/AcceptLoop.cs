@@ -1,0 +1,111 @@
+using Dotcat.Diagnostics;
+using Dotcat.Model;
+
+namespace Dotcat.Transports;
+
+/// <summary>Serves one connection until its conversation is over; the connection is the callee's to close.</summary>
+internal delegate Task ServeConnection(Connection connection, CancellationToken cancellationToken);
+
+/// <summary>
+/// A stream listener's clients, each made a connection (through <see cref="ConnectionLayers"/>) and served: without
+/// <c>-k</c> the first one only, with it every one concurrently, at most <c>-m</c> at once.
+/// </summary>
+internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options, Log log)
+{
+    private readonly ConnectionFilter _filter = ConnectionLayers.Filter(options, log);
+    private readonly ConnectionWrapper _wrap = ConnectionLayers.Wrapper(options, log);
+
+    public Task ServeAsync(ServeConnection serve, CancellationToken cancellationToken) =>
+        options.KeepOpen ? ServeEachAsync(serve, cancellationToken) : ServeFirstAsync(serve, cancellationToken);
+
+    private async Task ServeFirstAsync(ServeConnection serve, CancellationToken cancellationToken)
+    {
+        Connection client;
+        while (true)
+        {
+            client = await listener.AcceptAsync(cancellationToken);
+            if (await _filter(client, cancellationToken))
+                break;
+            await client.DisposeAsync();
+        }
+        // One client only: stop listening, so a second one is refused instead of waiting unanswered.
+        listener.Dispose();
+        log.Info($"connection from {client.Peer}");
+        await serve(await _wrap(client, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Accepts until interrupted, serving each client concurrently. A client's failure is reported and the listener
+    /// goes on; a closed stdout ends it quietly, as a broken pipe ends cat.
+    /// </summary>
+    private async Task ServeEachAsync(ServeConnection serve, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        StdoutClosedException? stdoutClosed = null;
+        int active = 0;
+        var sessions = new List<Task>();
+
+        async Task ServeOneAsync(Connection client)
+        {
+            try
+            {
+                await serve(await _wrap(client, stop.Token), stop.Token);
+            }
+            catch (StdoutClosedException e)
+            {
+                stdoutClosed = e;
+                await stop.CancelAsync();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                ErrorBoundary.Report(e, log);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref active);
+            }
+        }
+
+        try
+        {
+            while (true)
+            {
+                Connection client = await listener.AcceptAsync(stop.Token);
+                if (!await _filter(client, stop.Token))
+                {
+                    await client.DisposeAsync();
+                    continue;
+                }
+                if (Interlocked.Increment(ref active) > options.MaxConnections)
+                {
+                    Interlocked.Decrement(ref active);
+                    log.Info($"connection from {client.Peer} closed: {options.MaxConnections} clients already connected (-m)");
+                    await client.DisposeAsync();
+                    continue;
+                }
+                log.Info($"connection from {client.Peer}");
+                lock (sessions)
+                {
+                    sessions.RemoveAll(t => t.IsCompleted);
+                    sessions.Add(ServeOneAsync(client));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stdoutClosed is not null)
+        {
+            throw stdoutClosed;
+        }
+        finally
+        {
+            // Leaving ends every session; waiting for them lets each close its connection and end its child process.
+            await stop.CancelAsync();
+            Task[] running;
+            lock (sessions)
+                running = [.. sessions];
+            await Task.WhenAll(running);
+        }
+    }
+}
