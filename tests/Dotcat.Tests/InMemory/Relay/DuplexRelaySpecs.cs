@@ -1,0 +1,174 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using Dotcat.Diagnostics;
+using Dotcat.Relay;
+using Dotcat.Tests.Support;
+
+namespace Dotcat.Tests.InMemory.Relay;
+
+public class DuplexRelaySpecs
+{
+    private static readonly byte[] Hello = "hello"u8.ToArray();
+
+    private sealed class Local : IAsyncDisposable
+    {
+        public MemoryStream Output { get; } = new();
+        public LocalEnd Duplex { get; private set; } = null!;
+
+        public static Local From(byte[] stdin) => Create(ByteSources.From(new MemoryStream(stdin)));
+
+        /// <summary>stdin that stays open (nothing arrives, no EOF) until the pipe's writer completes.</summary>
+        public static Local Open(Pipe stdin) => Create(ByteSources.From(stdin.Reader.AsStream()));
+
+        private static Local Create(IByteSource source)
+        {
+            var local = new Local();
+            local.Duplex = new LocalEnd(source, new StdoutWriter(local.Output));
+            return local;
+        }
+
+        public string Text => Encoding.UTF8.GetString(Output.ToArray());
+
+        public async ValueTask DisposeAsync() => await Duplex.DisposeAsync();
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Local_eof_half_closes_and_the_peer_reply_still_arrives()
+    {
+        await using var local = Local.From(Hello);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
+        (await peer.ReadToEndAsync()).ShouldBe(Hello);        // ends: the relay half-closed
+        await peer.WriteAsync("late reply"u8.ToArray(), CancellationToken.None);
+        await peer.CompleteWritesAsync();
+
+        RelayStats stats = await relay;
+        local.Text.ShouldBe("late reply");
+        stats.Sent.ShouldBe(5);
+        stats.Received.ShouldBe(10);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Peer_closing_first_ends_the_session_while_stdin_is_still_open()
+    {
+        var stdin = new Pipe();
+        await using var local = Local.Open(stdin);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
+        await peer.WriteAsync("bye"u8.ToArray(), CancellationToken.None);
+        await peer.CompleteWritesAsync();
+
+        await relay;
+        local.Text.ShouldBe("bye");
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task After_the_peer_half_closes_what_stdin_still_produces_is_sent()
+    {
+        var stdin = new Pipe();
+        await using var local = Local.Open(stdin);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+        var options = new RelayOptions { Linger = TimeSpan.FromSeconds(5) };
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
+        await peer.CompleteWritesAsync();                                  // e.g. a listener whose stdin was empty
+        var buffer = new byte[16];
+        for (int i = 0; i < 3; i++)
+        {
+            await stdin.Writer.WriteAsync(Hello);                          // a producer still writing
+            (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
+        }
+        await stdin.Writer.CompleteAsync();
+
+        (await relay).Sent.ShouldBe(15);
+        (await peer.ReadToEndAsync()).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task No_shutdown_keeps_the_socket_open_after_stdin_eof()
+    {
+        await using var local = Local.From(Hello);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions { HalfClose = false }, CancellationToken.None);
+        var buffer = new byte[5];
+        (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
+        ValueTask<int> next = peer.ReadAsync(buffer, CancellationToken.None);   // no EOF arrives
+        await peer.WriteAsync("ok"u8.ToArray(), CancellationToken.None);
+        await peer.CompleteWritesAsync();
+        await relay;
+
+        next.IsCompleted.ShouldBeFalse();
+        local.Text.ShouldBe("ok");
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Quit_zero_ends_right_after_stdin_eof_without_waiting_for_the_peer()
+    {
+        await using var local = Local.From(Hello);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        await DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions { QuitAfterEof = TimeSpan.Zero }, CancellationToken.None);
+        (await peer.ReadToEndAsync()).ShouldBe(Hello);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Quit_time_counts_from_the_last_data_received_after_stdin_eof()
+    {
+        await using var local = Local.From(Hello);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions { QuitAfterEof = TimeSpan.FromMilliseconds(300) }, CancellationToken.None);
+        await peer.ReadToEndAsync();
+        await peer.WriteAsync("still here"u8.ToArray(), CancellationToken.None);
+        await relay;   // the peer never closes: only the quit timer can end it
+
+        local.Text.ShouldBe("still here");
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Idle_timeout_fails_the_session()
+    {
+        var stdin = new Pipe();
+        await using var local = Local.Open(stdin);
+        (PipeDuplex remote, _) = PipeDuplex.CreatePair();
+
+        var relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions { IdleTimeout = TimeSpan.FromMilliseconds(200) }, CancellationToken.None);
+        DotcatException failure = await Should.ThrowAsync<DotcatException>(relay);
+        failure.Message.ShouldBe("idle timeout: no data for 0.2s");
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Binary_data_passes_unchanged_both_ways()
+    {
+        byte[] up = RandomNumberGenerator.GetBytes(300 * 1024 + 17);
+        byte[] down = RandomNumberGenerator.GetBytes(200 * 1024 + 3);
+        await using var local = Local.From(up);
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);   // buffers grow mid-stream
+        Task<byte[]> received = peer.ReadToEndAsync();
+        await peer.WriteAsync(down, CancellationToken.None);
+        await peer.CompleteWritesAsync();
+        await relay;
+
+        (await received).ShouldBe(up);
+        local.Output.ToArray().ShouldBe(down);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Cancellation_ends_the_session()
+    {
+        var stdin = new Pipe();
+        await using var local = Local.Open(stdin);
+        (PipeDuplex remote, _) = PipeDuplex.CreatePair();
+        using var cancel = new CancellationTokenSource();
+
+        var relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), cancel.Token);
+        await cancel.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(relay);
+    }
+}
