@@ -43,7 +43,7 @@ internal abstract class ServiceRun : IAsyncDisposable
     {
         private readonly DotcatOptions _options;
         private readonly Log _log;
-        private readonly SessionTools _tools;
+        private readonly ToolboxRun _tools;
         private readonly StdoutWriter _stdout;
         private readonly StdinFanOut? _shared;
 
@@ -51,7 +51,7 @@ internal abstract class ServiceRun : IAsyncDisposable
         {
             _options = options;
             _log = log;
-            _tools = SessionTools.Open(options.Toolbox, log, console);
+            _tools = ToolboxRun.Open(options.Toolbox, log, console);
             _stdout = new StdoutWriter(console.Stdout);
             if (options.KeepOpen && !options.Endpoint.IsDatagram)
             {

@@ -10,7 +10,7 @@ namespace Dotcat.Toolbox;
 /// <c>--send-only</c> what arrives is dropped. Only <c>-C</c> and <c>-d</c> change what is read, so only they stage
 /// it in a buffer of their own; otherwise reads go straight into the relay's buffer, at the relay's size.
 /// </summary>
-internal sealed class ToolboxDuplex(Duplex inner, SessionTools tools) : Duplex
+internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
 {
     private readonly CrlfTranslator? _crlf = tools.Options.Crlf ? new CrlfTranslator() : null;
     private readonly TimeSpan? _lineDelay = tools.Options.LineDelay;

@@ -43,7 +43,7 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         StdoutClosedException? stdoutClosed = null;
         int active = 0;
-        var sessions = new List<Task>();
+        var conversations = new List<Task>();
 
         async Task ServeOneAsync(Connection client)
         {
@@ -87,10 +87,10 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
                     continue;
                 }
                 log.Info($"connection from {client.Peer}");
-                lock (sessions)
+                lock (conversations)
                 {
-                    sessions.RemoveAll(t => t.IsCompleted);
-                    sessions.Add(ServeOneAsync(client));
+                    conversations.RemoveAll(t => t.IsCompleted);
+                    conversations.Add(ServeOneAsync(client));
                 }
             }
         }
@@ -100,11 +100,11 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
         }
         finally
         {
-            // Leaving ends every session; waiting for them lets each close its connection and end its child process.
+            // Leaving ends every conversation; waiting for them lets each close its connection and end its child process.
             await stop.CancelAsync();
             Task[] running;
-            lock (sessions)
-                running = [.. sessions];
+            lock (conversations)
+                running = [.. conversations];
             await Task.WhenAll(running);
         }
     }

@@ -147,16 +147,16 @@ public class ToolboxDuplexTests
     public async Task Progress_is_off_when_stderr_is_redirected_without_verbose()
     {
         var options = new ToolboxOptions { Progress = true };
-        await using (var quiet = SessionTools.Open(options, Log.Null, TestConsole.Create()))
+        await using (var quiet = ToolboxRun.Open(options, Log.Null, TestConsole.Create()))
             quiet.Progress.ShouldBeNull();
-        await using (var terminal = SessionTools.Open(options, Log.Null, TestConsole.Create(stderrIsTerminal: true)))
+        await using (var terminal = ToolboxRun.Open(options, Log.Null, TestConsole.Create(stderrIsTerminal: true)))
             terminal.Progress.ShouldNotBeNull();
-        await using (var verbose = SessionTools.Open(options, new Log(TextWriter.Null, verbosity: 1), TestConsole.Create()))
+        await using (var verbose = ToolboxRun.Open(options, new Log(TextWriter.Null, verbosity: 1), TestConsole.Create()))
             verbose.Progress.ShouldNotBeNull();
     }
 
-    private static SessionTools Open(ToolboxOptions options) =>
-        SessionTools.Open(options, Log.Null, TestConsole.Create());
+    private static ToolboxRun Open(ToolboxOptions options) =>
+        ToolboxRun.Open(options, Log.Null, TestConsole.Create());
 
     private static async Task<string> ReadAllAsync(Duplex local) => string.Concat(await ReadChunksAsync(local));
 

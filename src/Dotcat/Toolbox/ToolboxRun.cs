@@ -9,9 +9,9 @@ namespace Dotcat.Toolbox;
 /// fails first): the local input (stdin, the <c>--send</c> files, or nothing for <c>--recv-only</c>), the -o/-x
 /// recorder and the progress meter. <see cref="Wrap"/> puts a relay's local end behind them.
 /// </summary>
-internal sealed class SessionTools : IAsyncDisposable
+internal sealed class ToolboxRun : IAsyncDisposable
 {
-    private SessionTools(ToolboxOptions options, IByteSource input, SessionRecorder? recorder, ProgressMeter? progress)
+    private ToolboxRun(ToolboxOptions options, IByteSource input, SessionRecorder? recorder, ProgressMeter? progress)
     {
         Options = options;
         Input = input;
@@ -29,7 +29,7 @@ internal sealed class SessionTools : IAsyncDisposable
 
     private bool Active => Recorder is not null || Progress is not null || Options.Crlf || Options.LineDelay is not null || Options.SendOnly;
 
-    public static SessionTools Open(ToolboxOptions options, Log log, DotcatConsole console)
+    public static ToolboxRun Open(ToolboxOptions options, Log log, DotcatConsole console)
     {
         IByteSource input = options.RecvOnly ? ByteSources.Silent
             : options.Files.Count > 0 ? new FilesSource(options.Files, log)
@@ -38,7 +38,7 @@ internal sealed class SessionTools : IAsyncDisposable
         // Progress on a file or pipe is noise nobody asked for, unless -v asks for everything.
         ProgressMeter? progress = options.Progress && (console.StderrIsTerminal || log.IsVerbose) ? new ProgressMeter(console.Stderr) : null;
         log.StatusLine = progress;
-        return new SessionTools(options, input, recorder, progress);
+        return new ToolboxRun(options, input, recorder, progress);
     }
 
     /// <summary>The local end as the toolbox options want it; itself when no option applies.</summary>
