@@ -10,10 +10,11 @@ internal delegate Task ServeConnection(Connection connection, CancellationToken 
 /// A stream listener's clients, each made a connection (through <see cref="ConnectionLayers"/>) and served: without
 /// <c>-k</c> the first one only, with it every one concurrently, at most <c>-m</c> at once.
 /// </summary>
-internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options, Log log)
+/// <remarks>The filter and wrapper are the run's <see cref="ConnectionLayers"/> unless a test hands its own.</remarks>
+internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options, Log log, ConnectionFilter? filter = null, ConnectionWrapper? wrap = null)
 {
-    private readonly ConnectionFilter _filter = ConnectionLayers.Filter(options, log);
-    private readonly ConnectionWrapper _wrap = ConnectionLayers.Wrapper(options, log);
+    private readonly ConnectionFilter _filter = filter ?? ConnectionLayers.Filter(options, log);
+    private readonly ConnectionWrapper _wrap = wrap ?? ConnectionLayers.Wrapper(options, log);
 
     public Task ServeAsync(ServeConnection serve, CancellationToken cancellationToken) =>
         options.KeepOpen ? ServeEachAsync(serve, cancellationToken) : ServeFirstAsync(serve, cancellationToken);
