@@ -72,11 +72,11 @@ internal static class TlsFiles
     private static X509Certificate2 AttachKey(
         X509Certificate2 leaf, string keyPem, string keyOption, string keyPath, string certPath, string? password)
     {
+        if (keyPem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
+            throw new UsageException($"{keyOption}: '{keyPath}' uses OpenSSL's legacy key encryption; convert it with: openssl pkcs8 -topk8 -in {keyPath} -out NEWKEY");
         string? label = FindKeyLabel(keyPem);
         if (label is null)
             throw new UsageException($"{keyOption}: no PEM private key in '{keyPath}'");
-        if (keyPem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
-            throw new UsageException($"{keyOption}: '{keyPath}' uses OpenSSL's legacy key encryption; convert it with: openssl pkcs8 -topk8 -in {keyPath} -out NEWKEY");
         bool encrypted = string.Equals(label, "ENCRYPTED PRIVATE KEY", StringComparison.Ordinal);
         if (encrypted && password is null)
             throw new UsageException($"{keyOption}: '{keyPath}' is encrypted; give its passphrase with --ssl-key-password-file FILE");

@@ -47,7 +47,9 @@ internal static class TestCertificates
         DateTimeOffset from = notBefore ?? DateTimeOffset.UtcNow.AddHours(-1);
         DateTimeOffset to = notAfter ?? DateTimeOffset.UtcNow.AddDays(7);
         byte[] serial = RandomNumberGenerator.GetBytes(12);
-        using X509Certificate2 cert = request.Create(issuer, from, to, serial);
+        // The test CAs are ECDSA; a generator lets them sign an RSA leaf too.
+        using ECDsa issuerKey = issuer.GetECDsaPrivateKey()!;
+        using X509Certificate2 cert = request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), from, to, serial);
         return key is RSA rsaKey ? cert.CopyWithPrivateKey(rsaKey) : cert.CopyWithPrivateKey((ECDsa)key);
     }
 
