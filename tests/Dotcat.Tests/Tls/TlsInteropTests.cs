@@ -213,7 +213,8 @@ public sealed class TlsInteropTests : IDisposable
         int port = FreePort();
         using var serverOut = new ProgressStream();
         await using DotcatProcess server = DotcatProcess.StartProgram(Peers.Find("socat")!,
-            ["-d", "-d", $"OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,cert={cert},key={key},verify=0", "STDIO"], serverOut);
+            // -t 30: socat ends the other direction 0.5 s after one ends, too soon on a loaded machine.
+            ["-d", "-d", "-t", "30", $"OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,cert={cert},key={key},verify=0", "STDIO"], serverOut);
         await server.WaitForStderrAsync(l => l.Contains("listening on", StringComparison.Ordinal));
 
         using var socket = await Sockets.ConnectAsync(port);
