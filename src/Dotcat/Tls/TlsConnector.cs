@@ -23,7 +23,7 @@ internal static class TlsConnector
     public static async Task<TlsDuplex> ClientAsync(
         Stream connection, Action shutdownSend, string peer, TlsClientSettings settings, CancellationToken cancellationToken)
     {
-        var verifier = new TlsVerifier();
+        var verifier = new TlsVerifier { HasClientCertificate = settings.Certificate is not null };
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = settings.ServerName,

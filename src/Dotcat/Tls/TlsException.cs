@@ -17,7 +17,7 @@ internal static class TlsMessages
 {
     /// <summary>The warning a client prints (always, not only at <c>-v</c>) when it runs with <c>--ssl-insecure</c>.</summary>
     public static string InsecureWarning(string peer) =>
-        $"warning: --ssl-insecure: the certificate of {peer} is not verified; anyone on the path can read and change this session";
+        $"--ssl-insecure: the certificate of {peer} is not verified; anyone on the path can read and change this session";
 
     /// <summary>The <c>-v</c> line of a listener using its throwaway certificate, with the pin a client can use.</summary>
     public static string SelfSigned(TlsCertificate certificate) =>

@@ -22,6 +22,14 @@ internal static class TlsFailures
             return alert;
         if (Find<SocketException>(error) is { } socketError)
             return SocketErrors.Describe(socketError.SocketErrorCode);
+        if (transport.SawEnd && isClient && !first.IsEmpty)
+        {
+            // TLS 1.2: .NET (and others) refuse a client certificate by hanging up, without an alert.
+            if (verifier.ClientCertificateRequested)
+                return "server requires a client certificate (--ssl-cert FILE --ssl-key FILE)";
+            if (verifier.HasClientCertificate)
+                return "server hung up during the handshake (did it refuse the client certificate?)";
+        }
         if (transport.SawEnd)
             return first.IsEmpty ? "peer closed the connection before the TLS handshake" : "peer closed the connection during the TLS handshake";
         return "handshake failed";

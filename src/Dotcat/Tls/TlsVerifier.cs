@@ -18,6 +18,9 @@ internal sealed class TlsVerifier
     /// <summary>The server asked the client for a certificate (seen only when the client has none to give).</summary>
     public bool ClientCertificateRequested { get; set; }
 
+    /// <summary>The client has a certificate to send if asked (<c>--ssl-cert</c>).</summary>
+    public bool HasClientCertificate { get; init; }
+
     /// <summary>The client's check of the server's certificate, as <see cref="TlsClientSettings.Trust"/> says.</summary>
     public bool CheckServer(TlsClientSettings settings, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

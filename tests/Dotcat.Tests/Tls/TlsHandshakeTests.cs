@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -40,11 +41,14 @@ public sealed class TlsHandshakeTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Half_close_sends_close_notify_and_the_other_way_goes_on(bool clientEndsFirst)
+    [InlineData(true, SslProtocols.Tls13)]
+    [InlineData(false, SslProtocols.Tls13)]
+    [InlineData(true, SslProtocols.Tls12)]
+    [InlineData(false, SslProtocols.Tls12)]
+    public async Task Half_close_sends_close_notify_and_the_other_way_goes_on(bool clientEndsFirst, SslProtocols protocol)
     {
-        (Task<TlsDuplex> client, Task<TlsDuplex> server) = await TlsPair.HandshakeAsync(Pinned(Throwaway), new TlsServerSettings(Throwaway));
+        (Task<TlsDuplex> client, Task<TlsDuplex> server) = await TlsPair.HandshakeAsync(
+            Pinned(Throwaway), new TlsServerSettings(Throwaway, Protocols: protocol));
         await using TlsDuplex c = await client;
         await using TlsDuplex s = await server;
         (TlsDuplex first, TlsDuplex second) = clientEndsFirst ? (c, s) : (s, c);
@@ -114,7 +118,7 @@ public sealed class TlsHandshakeTests
     public async Task Min_version_1_2_still_speaks_1_2_with_a_1_2_only_peer()
     {
         (Task<TlsDuplex> client, Task<TlsDuplex> server) = await TlsPair.HandshakeAsync(
-            Pinned(Throwaway), new TlsServerSettings(Throwaway, Protocols: System.Security.Authentication.SslProtocols.Tls12));
+            Pinned(Throwaway), new TlsServerSettings(Throwaway, Protocols: SslProtocols.Tls12));
         await using TlsDuplex c = await client;
         await using TlsDuplex s = await server;
         c.Session.Describe().ShouldStartWith("TLS: TLSv1.2 ");
@@ -126,7 +130,7 @@ public sealed class TlsHandshakeTests
         (TlsVersions.TryParseMinimum("1.3", out var protocols, out _)).ShouldBeTrue();
         (Task<TlsDuplex> client, _) = await TlsPair.HandshakeAsync(
             Pinned(Throwaway) with { Protocols = protocols },
-            new TlsServerSettings(Throwaway, Protocols: System.Security.Authentication.SslProtocols.Tls12));
+            new TlsServerSettings(Throwaway, Protocols: SslProtocols.Tls12));
         (await Should.ThrowAsync<TlsException>(client)).Reason.ShouldContain("no TLS version in common with the server");
     }
 
@@ -238,12 +242,26 @@ public sealed class TlsHandshakeTests
     [InlineData("untrusted", "client certificate 'CN=mallory' not trusted (not issued by a certificate in --ssl-trustfile)", "server hung up after receiving the client certificate (it refused it?)")]
     public async Task Mutual_tls_refuses_a_missing_or_untrusted_client_certificate(string clientHas, string serverReason, string clientReason)
     {
+        await MutualRefusalAsync(clientHas, serverReason, clientReason, SslProtocols.Tls13);
+    }
+
+    [Theory]
+    [InlineData("none", "client sent no certificate (--ssl-verify-client requires one)", "server requires a client certificate (--ssl-cert FILE --ssl-key FILE)")]
+    [InlineData("untrusted", "client certificate 'CN=mallory' not trusted (not issued by a certificate in --ssl-trustfile)", "server hung up after receiving the client certificate (it refused it?)")]
+    public async Task Mutual_tls_refusal_with_tls_1_2_is_named_the_same_way(string clientHas, string serverReason, string clientReason)
+    {
+        await MutualRefusalAsync(clientHas, serverReason, clientReason, SslProtocols.Tls12);
+    }
+
+    private static async Task MutualRefusalAsync(string clientHas, string serverReason, string clientReason, SslProtocols protocol)
+    {
         using X509Certificate2 ca = TestCertificates.CreateCa();
         using X509Certificate2 otherCa = TestCertificates.CreateCa("another CA");
         using X509Certificate2 mallory = TestCertificates.Issue(otherCa, "mallory", client: true);
         TlsClientSettings settings = clientHas is "none" ? Pinned(Throwaway) : Pinned(Throwaway) with { Certificate = TestCertificates.AsTls(mallory) };
 
-        (Task<TlsDuplex> client, Task<TlsDuplex> server) = await TlsPair.HandshakeAsync(settings, new TlsServerSettings(Throwaway, ClientRoots: [ca]));
+        (Task<TlsDuplex> client, Task<TlsDuplex> server) = await TlsPair.HandshakeAsync(
+            settings, new TlsServerSettings(Throwaway, ClientRoots: [ca], Protocols: protocol));
         (await Should.ThrowAsync<TlsException>(server)).Reason.ShouldBe(serverReason);
 
         // TLS 1.3: the client's handshake is over before the server checks; the refusal comes with the first read.
