@@ -81,3 +81,22 @@ internal static class TlsVersions
         _ => protocol.ToString(),
     };
 }
+
+/// <summary><c>--ssl-alpn LIST</c>: comma-separated protocol names, e.g. <c>h2,http/1.1</c>.</summary>
+internal static class TlsAlpn
+{
+    public static bool TryParse(string text, out IReadOnlyList<SslApplicationProtocol> protocols, out string? error)
+    {
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries);
+        protocols = [];
+        // ALPN names are 1 to 255 bytes on the wire.
+        if (names.Any(n => n.Length is 0 or > 255))
+        {
+            error = $"--ssl-alpn: expected comma-separated protocol names (1 to 255 characters each), got '{text}'";
+            return false;
+        }
+        protocols = [.. names.Select(n => new SslApplicationProtocol(n))];
+        error = null;
+        return true;
+    }
+}

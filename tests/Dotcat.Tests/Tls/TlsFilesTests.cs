@@ -208,3 +208,22 @@ public sealed class TlsFilesTests : IDisposable
         TlsVerifier.Names(leaf).ShouldBe(["x.test", IPAddress.Loopback.ToString()]);
     }
 }
+
+public sealed class TlsAlpnTests
+{
+    [Fact]
+    public void Parses_a_comma_separated_list_in_order()
+    {
+        TlsAlpn.TryParse("h2, http/1.1", out var protocols, out _).ShouldBeTrue();
+        protocols.Select(p => p.ToString()).ShouldBe(["h2", "http/1.1"]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("h2,,http/1.1")]
+    public void Rejects_empty_names(string text)
+    {
+        TlsAlpn.TryParse(text, out _, out string? error).ShouldBeFalse();
+        error.ShouldBe($"--ssl-alpn: expected comma-separated protocol names (1 to 255 characters each), got '{text}'");
+    }
+}
