@@ -1,0 +1,121 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+using Dotcat.Relay;
+
+namespace Dotcat.Tls;
+
+/// <summary>
+/// A TLS session as a <see cref="Duplex"/>: the relay and every service run over it as over a plain socket. Ending
+/// writes sends close_notify, then half-closes the connection underneath (its FIN), and reading goes on.
+/// </summary>
+internal sealed class TlsDuplex : Duplex
+{
+    private readonly SslStream _tls;
+    private readonly WatchedStream _transport;
+    private readonly Action _shutdownSend;
+    private readonly string _peer;
+    private readonly string? _refusalAfterHandshake;
+    private bool _writesCompleted;
+    private bool _received;
+    private bool _sent;
+
+    internal TlsDuplex(SslStream tls, WatchedStream transport, Action shutdownSend, string peer, string? refusalAfterHandshake)
+    {
+        _tls = tls;
+        _transport = transport;
+        _shutdownSend = shutdownSend;
+        _peer = peer;
+        _refusalAfterHandshake = refusalAfterHandshake;
+        Session = TlsSession.Of(tls);
+    }
+
+    public TlsSession Session { get; }
+
+    /// <summary>
+    /// True once the peer's data ended with the connection itself rather than a close_notify: what it sent is kept,
+    /// but a cut in the middle could not be told from a real end (<see cref="TlsMessages.NoCloseNotify"/> at <c>-v</c>).
+    /// </summary>
+    public bool EndedWithoutCloseNotify { get; private set; }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            int read = await _tls.ReadAsync(buffer, cancellationToken);
+            if (read > 0)
+                _received = true;
+            else if (!buffer.IsEmpty && _transport.SawEnd)
+                return EndWithoutCloseNotify(null);
+            return read;
+        }
+        catch (IOException e) when (_transport.SawEnd || (!_received && e.InnerException is SocketException))
+        {
+            // The connection ended inside a TLS record (or was reset): everything before it was delivered.
+            return EndWithoutCloseNotify(e);
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException && TlsFailures.Alert(e, IsClient) is { } reason)
+        {
+            // TLS 1.3 finishes the client's handshake before the server checks its certificate: a refusal arrives here.
+            throw new TlsException(_peer, reason, e);
+        }
+    }
+
+    private bool IsClient => _tls.IsServer is false;
+
+    /// <summary>
+    /// The peer's data ends with its connection. Before any data, right after the handshake, that is how .NET (and
+    /// others) refuse a certificate in TLS 1.3; afterwards it is a peer that skipped close_notify, and its data stands.
+    /// </summary>
+    private int EndWithoutCloseNotify(IOException? error)
+    {
+        EndedWithoutCloseNotify = true;
+        // A listener that has sent something was heard: its client took the certificate.
+        if (!_received && _refusalAfterHandshake is { } refusal && (IsClient || !_sent))
+            throw new TlsException(_peer, refusal, error);
+        return 0;
+    }
+
+    /// <summary>
+    /// A zero-byte read: SslStream hands it to the socket when it holds nothing decrypted, so an idle session holds no
+    /// buffer while it waits.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WaitForInputAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = await _tls.ReadAsync(Memory<byte>.Empty, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // The read that follows meets the same end and reports it.
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _sent = true;
+        return _tls.WriteAsync(data, cancellationToken);
+    }
+
+    public override async ValueTask CompleteWritesAsync()
+    {
+        if (_writesCompleted)
+            return;
+        _writesCompleted = true;
+        try
+        {
+            await _tls.ShutdownAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer is already gone; the reading side reports how the session ended.
+        }
+        _shutdownSend();
+    }
+
+    public override ValueTask DisposeAsync() => _tls.DisposeAsync();
+}
