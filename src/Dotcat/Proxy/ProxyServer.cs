@@ -48,6 +48,7 @@ internal sealed class ProxyServer(ProxyServerHandshake handshake, ProxyConnect c
             catch (SocketException e)
             {
                 await handshake.FailedAsync(client, e.SocketErrorCode, deadline.Token);
+                await LingerAsync(client, cancellationToken);
                 return new ProxyOutcome(request, $"cannot connect to {request.Display}: {SocketErrors.Describe(e.SocketErrorCode)}");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -67,11 +68,13 @@ internal sealed class ProxyServer(ProxyServerHandshake handshake, ProxyConnect c
         catch (ProxyException e)
         {
             target?.Dispose();
+            await LingerAsync(client, cancellationToken);
             return new ProxyOutcome(request, e.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             target?.Dispose();
+            await LingerAsync(client, cancellationToken);
             return new ProxyOutcome(request, "the proxy handshake timed out");
         }
         catch (IOException e)
@@ -84,5 +87,31 @@ internal sealed class ProxyServer(ProxyServerHandshake handshake, ProxyConnect c
         using (target)
             await relay(client, request.Leftover, target, cancellationToken);
         return new ProxyOutcome(request, null);
+    }
+
+    /// <summary>
+    /// After a refusal: half-close, then read and drop what the client still sends (a little, briefly), so that
+    /// closing with unread bytes does not reset the connection and destroy the refusal before the client reads it.
+    /// </summary>
+    private static async Task LingerAsync(Stream client, CancellationToken cancellationToken)
+    {
+        using var brief = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        brief.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            (client as NetworkStream)?.Socket.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[4096];
+            for (int total = 0; total < 64 * 1024;)
+            {
+                int read = await client.ReadAsync(buffer, brief.Token);
+                if (read == 0)
+                    return;
+                total += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or slow; closing now is all that is left.
+        }
     }
 }

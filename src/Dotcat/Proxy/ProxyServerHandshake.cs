@@ -72,6 +72,9 @@ internal sealed class Socks5ServerHandshake(ProxyCredentials? credentials) : Pro
         await ProxyIO.ReadExactAsync(client, request, "SOCKS5 request", cancellationToken);
         if (request[0] != SocksCodes.Version5)
             throw new ProxyException($"malformed SOCKS5 request (version byte {SocksCodes.Hex(request[0])})");
+        string host = await ReadAddressAsync(client, request[3], cancellationToken);
+        var port = new byte[2];
+        await ProxyIO.ReadExactAsync(client, port, "SOCKS5 request", cancellationToken);
         if (request[1] != SocksCodes.CommandConnect)
         {
             await ReplyAsync(client, SocksCodes.Reply.CommandNotSupported, null, cancellationToken);
@@ -84,9 +87,6 @@ internal sealed class Socks5ServerHandshake(ProxyCredentials? credentials) : Pro
             throw new ProxyException($"SOCKS5 {command} is not supported (CONNECT only)");
         }
 
-        string host = await ReadAddressAsync(client, request[3], cancellationToken);
-        var port = new byte[2];
-        await ProxyIO.ReadExactAsync(client, port, "SOCKS5 request", cancellationToken);
         return new ProxyRequest(host, BinaryPrimitives.ReadUInt16BigEndian(port), ReadOnlyMemory<byte>.Empty);
     }
 
