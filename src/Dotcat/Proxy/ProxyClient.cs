@@ -172,7 +172,8 @@ internal static class ProxyClient
         }
 
         string quoted = ProxyText.Quote(Encoding.Latin1.GetBytes(reply.StartLine));
-        if (status == 407)
+        // 407 is the standard answer; tinyproxy answers wrong credentials with 401.
+        if (status is 407 or 401)
         {
             throw new ProxyException(credentials is null
                 ? $"the HTTP proxy requires authentication (give --proxy-auth USER:PASS): {quoted}"
