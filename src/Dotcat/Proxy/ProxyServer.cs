@@ -56,11 +56,13 @@ internal sealed class ProxyServer(ProxyServerHandshake handshake, ProxyConnect c
                 await handshake.FailedAsync(client, SocketError.TimedOut, CancellationToken.None);
                 return new ProxyOutcome(request, $"cannot connect to {request.Display}: timed out");
             }
-            catch (DotcatException e)
+            catch (DotcatException e) when (e is not ProxyException)
             {
-                // The connector's own one-line failure (a name that does not resolve, a family mismatch).
-                await handshake.FailedAsync(client, SocketError.HostNotFound, deadline.Token);
-                return new ProxyOutcome(request, $"cannot connect to {request.Display}: {e.Message}");
+                // The connector's own one-line failure; its inner SocketException, when it kept one, picks the reply.
+                SocketError error = (e.InnerException as SocketException)?.SocketErrorCode ?? SocketError.SocketError;
+                await handshake.FailedAsync(client, error, deadline.Token, e.Message);
+                await LingerAsync(client, cancellationToken);
+                return new ProxyOutcome(request, e.Message);
             }
 
             await handshake.SucceededAsync(client, target.LocalEndPoint as IPEndPoint, deadline.Token);

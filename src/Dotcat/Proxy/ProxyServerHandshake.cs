@@ -37,7 +37,8 @@ internal abstract class ProxyServerHandshake
     /// <summary>The target is connected; <paramref name="bound"/> is the outbound local address SOCKS5 reports.</summary>
     public abstract Task SucceededAsync(Stream client, IPEndPoint? bound, CancellationToken cancellationToken);
 
-    public abstract Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken);
+    /// <summary>The target could not be connected; <paramref name="reason"/> overrides the words for <paramref name="error"/>.</summary>
+    public abstract Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken, string? reason = null);
 
     protected static bool SameSecret(string expected, string given) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(given));
@@ -141,7 +142,7 @@ internal sealed class Socks5ServerHandshake(ProxyCredentials? credentials) : Pro
     public override Task SucceededAsync(Stream client, IPEndPoint? bound, CancellationToken cancellationToken) =>
         ReplyAsync(client, SocksCodes.Reply.Succeeded, bound, cancellationToken);
 
-    public override Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken) =>
+    public override Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken, string? reason = null) =>
         ReplyAsync(client, SocksCodes.ForSocketError(error), null, cancellationToken);
 
     private static Task ReplyAsync(Stream client, SocksCodes.Reply reply, IPEndPoint? bound, CancellationToken cancellationToken)
@@ -211,10 +212,10 @@ internal sealed class HttpConnectServerHandshake(ProxyCredentials? credentials) 
         await client.FlushAsync(cancellationToken);
     }
 
-    public override Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken) =>
+    public override Task FailedAsync(Stream client, SocketError error, CancellationToken cancellationToken, string? reason = null) =>
         error == SocketError.TimedOut
-            ? RespondAsync(client, 504, "Gateway Timeout", SocketErrors.Describe(error), cancellationToken)
-            : RespondAsync(client, 502, "Bad Gateway", SocketErrors.Describe(error), cancellationToken);
+            ? RespondAsync(client, 504, "Gateway Timeout", reason ?? SocketErrors.Describe(error), cancellationToken)
+            : RespondAsync(client, 502, "Bad Gateway", reason ?? SocketErrors.Describe(error), cancellationToken);
 
     private async Task<ProxyException> RefuseAsync(Stream client, int status, string reason, string why, CancellationToken cancellationToken)
     {
