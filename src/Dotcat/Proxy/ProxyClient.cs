@@ -17,6 +17,7 @@ internal static class ProxyClient
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(target);
+        CheckCarriable(settings.Type, target);
         try
         {
             ReadOnlyMemory<byte> leftover = ReadOnlyMemory<byte>.Empty;
@@ -42,6 +43,21 @@ internal static class ProxyClient
         {
             throw new ProxyException($"proxy {settings.Display}: {Diagnostics.SocketErrors.Describe(socket.SocketErrorCode)} during the handshake");
         }
+    }
+
+    /// <summary>
+    /// What <see cref="ProxyDns.Plan"/> already rules out for command lines, checked again here because a request
+    /// built from it would be wrong on the wire: IPv6 over SOCKS4, names over 255 bytes, and white space or control
+    /// characters in a name (they would end an HTTP request line or header early).
+    /// </summary>
+    private static void CheckCarriable(ProxyType type, ProxyTarget target)
+    {
+        if (type is ProxyType.Socks4 or ProxyType.Socks4a && target.Address is { AddressFamily: AddressFamily.InterNetworkV6 })
+            throw new ProxyException($"SOCKS4 cannot carry the IPv6 address {target.Host}");
+        if (type == ProxyType.Socks4 && target.Address is null)
+            throw new ProxyException($"SOCKS4 cannot carry the name {target.Host} (SOCKS4a can)");
+        if (target.Address is null && (Encoding.UTF8.GetByteCount(target.Host) is 0 or > 255 || target.Host.Any(c => c <= ' ' || c == '\x7f')))
+            throw new ProxyException($"{ProxyText.Quote(Encoding.UTF8.GetBytes(target.Host))} cannot be sent to a proxy as a host name");
     }
 
     private static async Task Socks4Async(Stream proxy, ProxySettings settings, ProxyTarget target, CancellationToken cancellationToken)

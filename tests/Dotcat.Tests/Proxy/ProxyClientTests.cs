@@ -364,3 +364,21 @@ internal sealed class ScriptedStream(Stream reply) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 }
+
+public sealed class ProxyClientGuardTests
+{
+    [Theory]
+    [InlineData("Socks4", "::1", true, "SOCKS4 cannot carry the IPv6 address ::1")]
+    [InlineData("Socks4", "name.test", false, "SOCKS4 cannot carry the name name.test (SOCKS4a can)")]
+    [InlineData("Http", "evil\r\nX-Injected: 1", false, "'evil??X-Injected: 1' cannot be sent to a proxy as a host name")]
+    [InlineData("Socks5", "", false, "'' cannot be sent to a proxy as a host name")]
+    public async Task Requests_that_would_be_wrong_on_the_wire_are_never_sent(string type, string host, bool address, string message)
+    {
+        var written = new ScriptedStream(new MemoryStream());
+        ProxyTarget target = address ? ProxyTarget.ForAddress(IPAddress.Parse(host), 80) : ProxyTarget.ForName(host, 80);
+        var settings = new ProxySettings("127.0.0.1", 1080, Enum.Parse<ProxyType>(type), null, ProxyDnsMode.Remote);
+        (await Should.ThrowAsync<ProxyException>(() => ProxyClient.HandshakeAsync(written, settings, target, CancellationToken.None)))
+            .Message.ShouldBe(message);
+        written.Written.Length.ShouldBe(0);
+    }
+}
