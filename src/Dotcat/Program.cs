@@ -12,6 +12,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
         // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
         // start-up cost (the parse, the console and async machinery would double it).
         if (args is ["--version"])
@@ -34,14 +35,14 @@ internal static class Program
         CommandLineRequest request = CommandLine.Parse(args);
         if (request.UsageError is { } usage)
         {
-            new Log(Console.Error, color: StderrColor(ColorMode.Auto)).Error(usage);
+            new Log(Stdio.Stderr, color: StderrColor(ColorMode.Auto)).Error(usage);
             return ExitCodes.Usage;
         }
         if (request.BuiltInAction is { } builtIn)
             return await builtIn.InvokeAsync();   // --help, --version
 
         DotcatOptions options = request.Options!;
-        var log = new Log(Console.Error, options.Verbosity, StderrColor(options.Color));
+        var log = new Log(Stdio.Stderr, options.Verbosity, StderrColor(options.Color));
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);
         int exitCode = await RunModeAsync(options, log, cancel.Token);
@@ -49,7 +50,7 @@ internal static class Program
     }
 
     private static bool StderrColor(ColorMode mode) =>
-        Term.StderrColor(mode, Environment.GetEnvironmentVariable, Console.IsErrorRedirected);
+        Term.StderrColor(mode, Environment.GetEnvironmentVariable, !Stdio.StderrIsTerminal);
 
     /// <summary>The one place failures become exit codes; users see one line, never a stack trace.</summary>
     private static async Task<int> RunModeAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)

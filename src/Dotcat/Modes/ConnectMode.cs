@@ -14,7 +14,7 @@ internal static class ConnectMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
+        await using var tools = SessionTools.Open(options, log, Stdio.Stderr, Stdio.StderrIsTerminal);
         (Duplex connection, string peer) = await Connector.OpenAsync(options, log, cancellationToken);
         log.Info($"connected to {peer}");
         if (options.Exec is { } command)

@@ -18,7 +18,7 @@ internal static class DatagramListenMode
 {
     public static async Task<int> RunAsync(DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
+        await using var tools = SessionTools.Open(options, log, Stdio.Stderr, Stdio.StderrIsTerminal);
         Socket socket = await Listener.BindDatagramAsync(options, log, cancellationToken);
         int maxDatagram = Datagrams.MaxSize(options.Transport);
         IByteSource stdin = tools.Input;

@@ -47,7 +47,7 @@ internal static class ListenMode
 
     private static async Task<int> RelayStdioAsync(Socket listener, StdoutWriter stdout, DotcatOptions options, Log log, CancellationToken cancellationToken)
     {
-        await using var tools = SessionTools.Open(options, log, Console.Error, !Console.IsErrorRedirected);
+        await using var tools = SessionTools.Open(options, log, Stdio.Stderr, Stdio.StderrIsTerminal);
         if (!options.KeepOpen)
             return await ServeAsync(listener, (client, token) => RelayAsync(client, tools.Wrap(new StdioDuplex(tools.Input, stdout)), options, log, token), options, log, cancellationToken);
 
