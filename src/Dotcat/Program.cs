@@ -39,7 +39,7 @@ internal static class Program
             return ExitCodes.Usage;
         }
         if (request.BuiltInAction is { } builtIn)
-            return await builtIn.InvokeAsync();   // --help, --version
+            return await BuiltInActions.InvokeAsync(builtIn);   // --help, --version, --completions
 
         DotcatOptions options = request.Options!;
         var log = new Log(Stdio.Stderr, options.Verbosity, StderrColor(options.Color));

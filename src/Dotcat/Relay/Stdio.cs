@@ -33,14 +33,20 @@ internal static class Stdio
     /// </summary>
     public static TextWriter Stderr { get; } = OperatingSystem.IsWindows() ? Console.Error : OpenStderr();
 
+
     /// <summary>True when stderr is a terminal (colour, the progress line); never asks System.Console on Unix.</summary>
     public static bool StderrIsTerminal =>
         OperatingSystem.IsWindows() ? !Console.IsErrorRedirected : StandardDescriptors.IsInherited(2) && FdStream.IsTerminal(2);
 
-    private static TextWriter OpenStderr()
+    /// <summary>stdout for text (help, completion scripts); like <see cref="Stderr"/>, a closed pipe ends it quietly.</summary>
+    public static TextWriter TextStdout => OperatingSystem.IsWindows() ? Console.Out : OpenText(1);
+
+    private static TextWriter OpenStderr() => TextWriter.Synchronized(OpenText(2));
+
+    private static StreamWriter OpenText(int fd)
     {
-        Stream stream = StandardDescriptors.IsInherited(2) ? new FdStream(2, FileAccess.Write, dropFailedWrites: true) : Stream.Null;
-        return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true });
+        Stream stream = StandardDescriptors.IsInherited(fd) ? new FdStream(fd, FileAccess.Write, dropFailedWrites: true) : Stream.Null;
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
     }
 
     /// <summary>True when the write failed because the reader of the pipe is gone.</summary>
