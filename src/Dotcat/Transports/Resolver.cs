@@ -8,6 +8,9 @@ namespace Dotcat.Transports;
 /// <summary>Host names and literals to addresses, honouring <c>-4</c>/<c>-6</c>; in the system's preferred order.</summary>
 internal static class Resolver
 {
+    /// <summary>RFC 1035's limit, which the resolver enforces by throwing.</summary>
+    private const int MaxHostNameLength = 255;
+
     public static async Task<IPAddress[]> ResolveAsync(string host, IpFamily family, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(host, out IPAddress? literal))
@@ -16,6 +19,9 @@ internal static class Resolver
                 throw new UsageException($"'{host}' is an {Describe(literal.AddressFamily)} address, but {(family == IpFamily.IPv4 ? "-4" : "-6")} was given");
             return [literal];
         }
+
+        if (host.Length > MaxHostNameLength)
+            throw new DotcatException($"cannot resolve '{host}': host name longer than {MaxHostNameLength} characters");
 
         IPAddress[] addresses;
         try
