@@ -29,7 +29,8 @@ sed -e 's|^\(\s*\)\$NCAT = "\.\./ncat";|\1$NCAT = $ENV{NCAT_UNDER_TEST};|' \
 grep -q 'NCAT_UNDER_TEST' "$work/ncat-test.pl" || { echo "run.sh: could not adapt the suite's start-up" >&2; exit 2; }
 
 cd "$work"
-NCAT_UNDER_TEST=$binary timeout 1800 perl ncat-test.pl 2>/dev/null | tee results.txt | grep -E '^(PASS|FAIL|XFAIL|UNEXPECTED PASS) ' || true
+# setsid: the suite ends its children with kill(-$$), which needs perl to lead its own process group.
+NCAT_UNDER_TEST=$binary timeout 1800 setsid --wait perl ncat-test.pl 2>/dev/null | tee results.txt | grep -E '^(PASS|FAIL|XFAIL|UNEXPECTED PASS) ' || true
 
 # Cases that need TLS, an HTTP/SOCKS proxy, --allow/--deny, SCTP or Lua are left out of the second summary.
 excluded='ssl|sctp|proxy|socks|http|lua|allow|deny'
