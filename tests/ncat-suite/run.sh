@@ -9,7 +9,7 @@
 # `--test` flag (ncat's hidden "print NCAT TEST: LISTEN" switch, which dotcat does not have) is dropped, so the
 # suite's wait_listen falls back to its 0.3 s wait. A fresh self-signed test-cert.pem is made, as the suite itself
 # does when its copy has expired. Prints every PASS/FAIL line, then two summaries: all cases, and the cases that
-# need none of TLS, proxies, access control, SCTP or Lua.
+# need none of TLS, proxies, access control, SCTP or Lua. A failure's reason is the indented line under it.
 set -euo pipefail
 
 suite=${1:?usage: run.sh PATH/TO/ncat-test.pl PATH/TO/dotcat}
@@ -30,14 +30,15 @@ grep -q 'NCAT_UNDER_TEST' "$work/ncat-test.pl" || { echo "run.sh: could not adap
 
 cd "$work"
 # setsid: the suite ends its children with kill(-$$), which needs perl to lead its own process group.
-NCAT_UNDER_TEST=$binary timeout 1800 setsid --wait perl ncat-test.pl 2>/dev/null | tee results.txt | grep -E '^(PASS|FAIL|XFAIL|UNEXPECTED PASS) ' || true
+NCAT_UNDER_TEST=$binary timeout 1800 setsid --wait perl ncat-test.pl 2>/dev/null | tee results.txt || true
 
 # Cases that need TLS, an HTTP/SOCKS proxy, --allow/--deny, SCTP or Lua are left out of the second summary.
 excluded='ssl|sctp|proxy|socks|http|lua|allow|deny'
 summary() {
-    local pass fail
-    pass=$(grep -cE '^(PASS|XFAIL) ' || true)
-    fail=$(grep -cE '^(FAIL|UNEXPECTED PASS) ' || true)
+    local lines pass fail
+    lines=$(cat)
+    pass=$(grep -cE '^(PASS|XFAIL) ' <<< "$lines" || true)
+    fail=$(grep -cE '^(FAIL|UNEXPECTED PASS) ' <<< "$lines" || true)
     echo "$1: $pass passed, $fail failed"
 }
 echo
