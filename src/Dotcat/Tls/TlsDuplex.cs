@@ -1,7 +1,9 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Authentication;
+using Dotcat.Diagnostics;
 using Dotcat.Relay;
 
 namespace Dotcat.Tls;
@@ -33,6 +35,9 @@ internal sealed class TlsDuplex : Duplex
 
     public TlsSession Session { get; }
 
+    /// <summary>Where the <c>-v</c> note goes when the peer ended without close_notify; null says nothing.</summary>
+    public Log? Log { get; set; }
+
     /// <summary>
     /// True once the peer's data ended with the connection itself rather than a close_notify: what it sent is kept,
     /// but a cut in the middle could not be told from a real end (<see cref="TlsMessages.NoCloseNotify"/> at <c>-v</c>).
@@ -61,6 +66,20 @@ internal sealed class TlsDuplex : Duplex
             // TLS 1.3 finishes the client's handshake before the server checks its certificate: a refusal arrives here.
             throw new TlsException(_peer, reason, e);
         }
+        catch (IOException e) when (e.InnerException is SocketException reset)
+        {
+            throw AsSocketError(reset);
+        }
+    }
+
+    /// <summary>
+    /// A reset under TLS is the socket's error, as it is without TLS: every service already reports that in its words
+    /// (SslStream wraps it in an IOException whose text would reach the user).
+    /// </summary>
+    private static SocketException AsSocketError(SocketException error)
+    {
+        ExceptionDispatchInfo.Throw(error);
+        return error;
     }
 
     private bool IsClient => _tls.IsServer is false;
@@ -95,10 +114,18 @@ internal sealed class TlsDuplex : Duplex
         }
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _sent = true;
-        return _tls.WriteAsync(data, cancellationToken);
+        try
+        {
+            await _tls.WriteAsync(data, cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is SocketException reset)
+        {
+            throw AsSocketError(reset);
+        }
     }
 
     public override async ValueTask CompleteWritesAsync()
@@ -117,5 +144,10 @@ internal sealed class TlsDuplex : Duplex
         _shutdownSend();
     }
 
-    public override ValueTask DisposeAsync() => _tls.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _tls.DisposeAsync();
+        if (EndedWithoutCloseNotify)
+            Log?.Info(TlsMessages.NoCloseNotify(_peer));
+    }
 }
