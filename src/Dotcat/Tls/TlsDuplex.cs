@@ -19,6 +19,7 @@ internal sealed class TlsDuplex : Duplex
     private readonly Action _shutdownSend;
     private readonly string _peer;
     private readonly string? _refusalAfterHandshake;
+    private static readonly TimeSpan CloseNotifyWait = TimeSpan.FromSeconds(1);
     private bool _writesCompleted;
     private bool _received;
     private bool _sent;
@@ -90,10 +91,10 @@ internal sealed class TlsDuplex : Duplex
     /// </summary>
     private int EndWithoutCloseNotify(IOException? error)
     {
-        EndedWithoutCloseNotify = true;
         // A listener that has sent something was heard: its client took the certificate.
         if (!_received && _refusalAfterHandshake is { } refusal && (IsClient || !_sent))
             throw new TlsException(_peer, refusal, error);
+        EndedWithoutCloseNotify = true;
         return 0;
     }
 
@@ -144,8 +145,25 @@ internal sealed class TlsDuplex : Duplex
         _shutdownSend();
     }
 
+    /// <summary>
+    /// A session that ends without a half-close first (the peer left, or <c>--no-shutdown</c>) still ends with a
+    /// close_notify, as a socket ends with its FIN: the peer can tell that end from a cut. A peer that reads nothing
+    /// does not hold the close up for long.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
+        if (!_writesCompleted)
+        {
+            _writesCompleted = true;
+            try
+            {
+                await _tls.ShutdownAsync().WaitAsync(CloseNotifyWait);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or NotSupportedException)
+            {
+                // Gone, or not reading: the connection closes all the same.
+            }
+        }
         await _tls.DisposeAsync();
         if (EndedWithoutCloseNotify)
             Log?.Info(TlsMessages.NoCloseNotify(_peer));
