@@ -705,7 +705,7 @@ section_tls() {
     md ""
     md "| client | median ms | mean ± σ ms |"
     md "|---|---:|---:|"
-    if wait_ready tcp "$port" "$spid" && timeout 300 hyperfine --warmup 3 --runs 20 --style basic --export-json "$json" \
+    if wait_ready tcp "$port" "$spid" && timeout 300 hyperfine -i --warmup 3 --runs 20 --style basic --export-json "$json" \
         -n "dotcat --ssl (verified)" "$DOTCAT --ssl --ssl-trustfile $d/cert.pem 127.0.0.1 $port < $line" \
         -n "dotcat --ssl --ssl-insecure" "$DOTCAT --ssl --ssl-insecure 127.0.0.1 $port < $line 2>/dev/null" \
         -n "ncat --ssl" "ncat --ssl 127.0.0.1 $port < $line" \
