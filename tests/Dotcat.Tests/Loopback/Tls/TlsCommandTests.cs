@@ -307,4 +307,18 @@ public sealed class TlsCommandTests : IDisposable
         client.Stderr.ShouldContain($"dotcat: --ssl-insecure: the certificate of 127.0.0.1:{port} is not verified;");
         client.Stderr.ShouldContain($"dotcat: TLS: 127.0.0.1:{port} ended the connection without close_notify (its data was kept;");
     }
+
+    [Fact]
+    public async Task Alpn_is_negotiated_and_idle_timeout_applies_over_tls()
+    {
+        (DotcatRun listener, int port) = await ListenAsync("--ssl-alpn", "h2,http/1.1");
+        await using (listener)
+        {
+            string pin = PinFrom(await listener.WaitForStderrAsync(l => l.Contains("pin it:", StringComparison.Ordinal)));
+            await using DotcatRun client = DotcatRun.Start("--ssl", "-v", "--ssl-alpn", "http/1.1", "--ssl-fingerprint", pin, "-i", "1", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+            (await client.WaitForExitAsync()).ShouldBe(1);
+            client.Stderr.ShouldContain(", ALPN http/1.1, peer CN=127.0.0.1");
+            client.Stderr.ShouldContain($"dotcat: 127.0.0.1:{port}: idle timeout: no data for 1s");
+        }
+    }
 }
