@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dotcat benchmark: dotcat against OpenBSD nc, ncat, socat and iperf3 on loopback.
 #
-#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo roundtrip oneway udpflow
+#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo roundtrip oneway udpflow tls
 #                                  (default: all, in that order)
 #
 #   roundtrip  one whole client run (connect, send "ping", read the echo, exit) against an echo server that is
@@ -10,6 +10,7 @@
 #   oneway     2 GiB one way over TCP and Unix stream: plain, --recv-only listener with a --send-only client,
 #              and the listener with -o /dev/null or --progress -v, against nc.openbsd and ncat
 #   udpflow    a file sent tool to tool over UDP (same tool on both ends): bytes delivered
+#   tls        TLS bulk through dotcat, ncat --ssl and socat OPENSSL pairs; one TLS round trip per client
 #
 # "dotcat" is the Native AOT build (what the tool package installs on linux-x64); "dotcat R2R" is the ReadyToRun
 # framework-dependent build (the portable package, precompiled), for reference.
@@ -51,7 +52,7 @@ BIG=$((2 * 1024 * 1024 * 1024))
 SMALL=$((256 * 1024 * 1024))
 BIGFILE=$WORK/data-2GiB.bin
 SMALLFILE=$WORK/data-256MiB.bin
-ALL_SECTIONS=(tcp startup memory unix udp echo roundtrip oneway udpflow)
+ALL_SECTIONS=(tcp startup memory unix udp echo roundtrip oneway udpflow tls)
 
 mkdir -p "$WORK" "$OUT" "$RESULTS"
 : >"$LOG"
@@ -841,6 +842,94 @@ section_echo() {
     done
     md ""
     md "ncat --exec and socat fork run a process per connection (cat, socat); the last column adds their RSS."
+    md ""
+}
+
+# TLS (issue 11): bulk through a TLS client and listener of each tool, and one TLS round trip -------------------
+# Certificates are made here (openssl req: ECDSA P-256, self-signed for 127.0.0.1). dotcat verifies (the
+# certificate is its --ssl-trustfile); ncat (--ssl without --ssl-verify) and socat (verify=0) do not, as they are
+# usually run. Bulk: 1 GiB client -> listener, the listener's stdin never ends (see transfer). Round trip: connect,
+# handshake, send one line, read its echo, exit, against one socat OPENSSL-LISTEN fork server running EXEC:cat.
+TLS_BYTES=$((1024 * 1024 * 1024))
+tls_cmds() { # TOOL PORT: sets L and C for a TLS transfer
+    local tool=$1 p=$2 d=$WORK/tls
+    case $tool in
+        dotcat) L=("$DOTCAT" -l --ssl --ssl-cert "$d/cert.pem" --ssl-key "$d/key.pem" 127.0.0.1 "$p")
+            C=("$DOTCAT" --ssl --ssl-trustfile "$d/cert.pem" 127.0.0.1 "$p") ;;
+        ncat) L=(ncat -l --ssl --ssl-cert "$d/cert.pem" --ssl-key "$d/key.pem" 127.0.0.1 "$p") C=(ncat --ssl 127.0.0.1 "$p") ;;
+        socat) L=(socat -u "OPENSSL-LISTEN:$p,bind=127.0.0.1,reuseaddr,cert=$d/cert.pem,key=$d/key.pem,verify=0" STDOUT)
+            C=(socat -u STDIN "OPENSSL:127.0.0.1:$p,verify=0") ;;
+        *) return 1 ;;
+    esac
+}
+
+tls_bench() { # TOOL FILE BYTES: a verified warm-up, then RUNS timed runs; prints the median GiB/s or n/a
+    local tool=$1 file=$2 bytes=$3 port secs got i
+    local -a rates=()
+    have "$tool" || { echo n/a; return; }
+    port=$(free_port tcp)
+    tls_cmds "$tool" "$port"
+    if ! transfer tcp "$port" "$file" "$WORK/count" count >/dev/null; then
+        say "  $tool --ssl: warm-up failed (see $LOG)"
+        echo n/a
+        return
+    fi
+    got=$(tr -d ' ' <"$WORK/count")
+    [[ $got == "$bytes" ]] || { say "  $tool --ssl: listener received $got of $bytes bytes"; echo n/a; return; }
+    for ((i = 0; i < RUNS; i++)); do
+        port=$(free_port tcp)
+        tls_cmds "$tool" "$port"
+        secs=$(transfer tcp "$port" "$file") || { say "  $tool --ssl: run $((i + 1)) failed"; break; }
+        rates+=("$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.4f\n", b / s / 1073741824 }')")
+    done
+    say "  $tool --ssl: ${rates[*]:-none} GiB/s"
+    median "${rates[@]}"
+}
+
+section_tls() {
+    say "tls: 1 GiB through each tool's TLS client and listener, $RUNS runs each; one TLS round trip with hyperfine"
+    local d=$WORK/tls file=$WORK/data-1GiB.bin tool r port spid json=$WORK/hyperfine-tls.json line=$WORK/tls/line.txt
+    local -A rate=()
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$d/key.pem" -out "$d/cert.pem" >>"$LOG" 2>&1 ||
+        say "  tls: openssl req failed (see $LOG)"
+    echo ping >"$line"
+    make_file "$file" "$TLS_BYTES"
+    cat "$file" >/dev/null
+    for tool in dotcat ncat socat; do rate[$tool]=$(tls_bench "$tool" "$file" "$TLS_BYTES"); done
+    md "### TLS bulk throughput (1 GiB, 127.0.0.1, median of $RUNS)"
+    md ""
+    md "| tool (client and listener) | GiB/s | vs ncat --ssl | vs socat OPENSSL |"
+    md "|---|---:|---:|---:|"
+    for tool in dotcat ncat socat; do
+        r=${rate[$tool]}
+        md "| $tool | $(fmt %.2f "$r") | $(ratio "$r" "${rate[ncat]}") | $(ratio "$r" "${rate[socat]}") |"
+    done
+    md ""
+
+    port=$(free_port tcp)
+    timeout -k 2 600 socat "OPENSSL-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork,cert=$d/cert.pem,key=$d/key.pem,verify=0" EXEC:cat \
+        <&"$HOLD_FD" >/dev/null 2>>"$LOG" &
+    spid=$!
+    md "### One TLS round trip (connect, handshake, send a line, read its echo, exit; hyperfine, 3 warm-up + 20 runs)"
+    md ""
+    md "| client | median ms | mean ± σ ms |"
+    md "|---|---:|---:|"
+    if wait_ready tcp "$port" "$spid" && timeout 300 hyperfine -i --warmup 3 --runs 20 --style basic --export-json "$json" \
+        -n "dotcat --ssl (verified)" "$DOTCAT --ssl --ssl-trustfile $d/cert.pem 127.0.0.1 $port < $line" \
+        -n "dotcat --ssl --ssl-insecure" "$DOTCAT --ssl --ssl-insecure 127.0.0.1 $port < $line 2>/dev/null" \
+        -n "ncat --ssl" "ncat --ssl 127.0.0.1 $port < $line" \
+        -n "socat OPENSSL" "socat - OPENSSL:127.0.0.1:$port,verify=0 < $line" >&2; then
+        while IFS=, read -r name m mean sd; do md "| $name | $m | $mean ± $sd |"; done < <(python3 -c 'import json,sys
+for x in json.load(open(sys.argv[1]))["results"]: print("%s,%.1f,%.1f,%.1f" % (x["command"], x["median"]*1e3, x["mean"]*1e3, x["stddev"]*1e3))' "$json")
+    else
+        say "  tls: round trip n/a (echo server not ready or hyperfine failed; see $LOG)"
+        md "| (all) | n/a | n/a |"
+    fi
+    kill_wait "$spid"
+    md ""
+    md "dotcat verifies the server against the certificate given as --ssl-trustfile; ncat --ssl and socat verify=0 do not verify."
     md ""
 }
 

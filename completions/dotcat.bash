@@ -25,6 +25,14 @@ _dotcat() {
         -w|--wait) :; return ;;
         -i|--idle-timeout) :; return ;;
         -q) :; return ;;
+        --ssl-servername) :; return ;;
+        --ssl-trustfile) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
+        --ssl-fingerprint) :; return ;;
+        --ssl-alpn) :; return ;;
+        --ssl-cert) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
+        --ssl-key) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
+        --ssl-key-password-file) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
+        --ssl-min-version) :; return ;;
         --respond) _dotcat_reply < <(compgen -W 'chargen daytime discard echo time upper uppercase' -- "$cur"); return ;;
         --time-format) :; return ;;
         -e|--exec) :; return ;;
@@ -38,7 +46,7 @@ _dotcat() {
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
+        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
         return
     fi
 
@@ -47,7 +55,7 @@ _dotcat() {
         w=${COMP_WORDS[i]}
         if [[ -n $skip ]]; then skip=; [[ $w == = ]] && skip=1; continue; fi
         case $w in
-            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--respond|--time-format|-e|--exec|-c|--sh-exec|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
+            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
             --) ;;
             -*) ;;
             *) (( n++ )) ;;

@@ -13,7 +13,7 @@ function __dotcat_no_positional
             continue
         end
         switch $t
-            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color'
+            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--ssl-servername' '--ssl-trustfile' '--ssl-fingerprint' '--ssl-alpn' '--ssl-cert' '--ssl-key' '--ssl-key-password-file' '--ssl-min-version' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color'
                 set skip 1
             case '-*'
             case '*'
@@ -42,6 +42,17 @@ complete -c dotcat -l 'no-shutdown' -d 'Do not half-close the socket at EOF on s
 complete -c dotcat -l 'reuseaddr' -d 'Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)'
 complete -c dotcat -l 'reuseport' -d 'Listen: SO_REUSEPORT, several listeners share one port'
 complete -c dotcat -s 'n' -l 'nodns' -d 'Numeric addresses only, no name resolution'
+complete -c dotcat -l 'ssl' -l 'tls' -d 'TLS: a client verifies the server (system trust store, name = HOST); with -l, a TLS listener'
+complete -c dotcat -l 'ssl-servername' -x -d 'TLS client: the name checked against the certificate and sent as SNI (default HOST)'
+complete -c dotcat -l 'ssl-trustfile' -r -F -d 'TLS: trust the PEM certificates in FILE instead of the system store (with --ssl-verify-client: the client CAs)'
+complete -c dotcat -l 'ssl-fingerprint' -x -d 'TLS client: accept exactly the server certificate with this SHA-256 fingerprint'
+complete -c dotcat -l 'ssl-insecure' -d 'TLS client: accept any certificate (not verified: a warning says so)'
+complete -c dotcat -l 'ssl-alpn' -x -d 'TLS: ALPN protocols, comma-separated, preferred first (e.g. h2,http/1.1)'
+complete -c dotcat -l 'ssl-cert' -r -F -d 'TLS: certificate (PEM, a full chain works): the listener\'s, or the client\'s when asked (default listener: a throwaway one)'
+complete -c dotcat -l 'ssl-key' -r -F -d 'TLS: the private key of --ssl-cert (PEM; default: looked for in the --ssl-cert file)'
+complete -c dotcat -l 'ssl-key-password-file' -r -F -d 'TLS: the passphrase of an encrypted key: FILE\'s first line'
+complete -c dotcat -l 'ssl-min-version' -x -d 'TLS: the lowest version offered or accepted: 1.2 (default) or 1.3'
+complete -c dotcat -l 'ssl-verify-client' -d 'TLS listener: require a client certificate issued by --ssl-trustfile'
 complete -c dotcat -l 'respond' -x -a 'chargen daytime discard echo time upper uppercase' -d 'Listen: answer clients with a built-in responder (listed above)'
 complete -c dotcat -l 'time-format' -x -d 'The time responder\'s default format (default %Y-%m-%d %X)'
 complete -c dotcat -s 'e' -l 'exec' -x -d 'Connect the socket to a program\'s stdin/stdout (argv split, no shell)'

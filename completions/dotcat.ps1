@@ -34,6 +34,18 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         ,@('--reuseport', 'Listen: SO_REUSEPORT, several listeners share one port')
         ,@('-n', 'Numeric addresses only, no name resolution')
         ,@('--nodns', 'Numeric addresses only, no name resolution')
+        ,@('--ssl', 'TLS: a client verifies the server (system trust store, name = HOST); with -l, a TLS listener')
+        ,@('--tls', 'TLS: a client verifies the server (system trust store, name = HOST); with -l, a TLS listener')
+        ,@('--ssl-servername', 'TLS client: the name checked against the certificate and sent as SNI (default HOST)')
+        ,@('--ssl-trustfile', 'TLS: trust the PEM certificates in FILE instead of the system store (with --ssl-verify-client: the client CAs)')
+        ,@('--ssl-fingerprint', 'TLS client: accept exactly the server certificate with this SHA-256 fingerprint')
+        ,@('--ssl-insecure', 'TLS client: accept any certificate (not verified: a warning says so)')
+        ,@('--ssl-alpn', 'TLS: ALPN protocols, comma-separated, preferred first (e.g. h2,http/1.1)')
+        ,@('--ssl-cert', 'TLS: certificate (PEM, a full chain works): the listener''s, or the client''s when asked (default listener: a throwaway one)')
+        ,@('--ssl-key', 'TLS: the private key of --ssl-cert (PEM; default: looked for in the --ssl-cert file)')
+        ,@('--ssl-key-password-file', 'TLS: the passphrase of an encrypted key: FILE''s first line')
+        ,@('--ssl-min-version', 'TLS: the lowest version offered or accepted: 1.2 (default) or 1.3')
+        ,@('--ssl-verify-client', 'TLS listener: require a client certificate issued by --ssl-trustfile')
         ,@('--respond', 'Listen: answer clients with a built-in responder (listed above)')
         ,@('--time-format', 'The time responder''s default format (default %Y-%m-%d %X)')
         ,@('-e', 'Connect the socket to a program''s stdin/stdout (argv split, no shell)')
@@ -64,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
     $values = [System.Collections.Hashtable]::new([System.StringComparer]::Ordinal)   # -u is not -U
     $values['--respond'] = @('chargen', 'daytime', 'discard', 'echo', 'time', 'upper', 'uppercase')
     $values['--color'] = @('always', 'auto', 'never')
-    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color')
+    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--ssl-servername', '--ssl-trustfile', '--ssl-fingerprint', '--ssl-alpn', '--ssl-cert', '--ssl-key', '--ssl-key-password-file', '--ssl-min-version', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color')
 
     $word = "$wordToComplete"
     $before = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | ForEach-Object { $_.ToString() })

@@ -14,7 +14,7 @@ namespace Dotcat.Cli;
 /// Turns a parse into one <see cref="DotcatOptions"/>, checking every rule between options here and nowhere else,
 /// before any file or socket is opened. A broken rule is a <see cref="UsageException"/> naming both options (exit 2).
 /// </summary>
-internal static class OptionsBinder
+internal static partial class OptionsBinder
 {
     /// <summary>The options <paramref name="parse"/> asks for; <c>--send</c> globs are matched under <paramref name="directory"/>.</summary>
     public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode, string directory)
@@ -59,6 +59,7 @@ internal static class OptionsBinder
         TimeSpan? quit = parse.GetValue(cli.Quit);
         CheckServiceRules(options, quit);
         options = options with { Toolbox = BindToolbox(cli, parse, options, directory) };
+        options = BindTls(cli, parse, options);
         return options with { QuitAfterEof = quit ?? DefaultQuitAfterEof(options) };
     }
 

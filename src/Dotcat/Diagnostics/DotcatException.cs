@@ -8,6 +8,9 @@ internal class DotcatException(string message, int exitCode = ExitCodes.Failure,
     : Exception(message, inner)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>True when the message already names the peer (the relay then adds no <c>PEER: </c> prefix).</summary>
+    public virtual bool NamesPeer => false;
 }
 
 /// <summary>A command line that cannot be run: bad value, missing operand, conflicting options (exit 2).</summary>

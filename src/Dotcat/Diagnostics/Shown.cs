@@ -8,8 +8,11 @@ namespace Dotcat.Diagnostics;
 /// </summary>
 internal static partial class Shown
 {
-    /// <summary>How much of a long value a message keeps.</summary>
-    public const int MaxValueLength = 64;
+    /// <summary>
+    /// How much of a long value a message keeps: more than any value a message must show whole (a host name is at
+    /// most 255 characters, a Unix socket path 108, a SHA-256 fingerprint with colons 95, which users copy to pin it).
+    /// </summary>
+    public const int MaxValueLength = 256;
 
     /// <summary>A value cut to its first <see cref="MaxValueLength"/> characters and <c>…</c>.</summary>
     public static string Value(string value) => value.Length <= MaxValueLength ? value : value[..MaxValueLength] + "…";
@@ -23,9 +26,9 @@ internal static partial class Shown
         return LongWord().Replace(quoted, m => Value(m.Value));
     }
 
-    [GeneratedRegex("'(?<value>[^']{65,})'", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex("'(?<value>[^']{257,})'", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex QuotedValue();
 
-    [GeneratedRegex(@"[^\s']{65,}", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"[^\s']{257,}", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex LongWord();
 }

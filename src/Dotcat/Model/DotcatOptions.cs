@@ -68,6 +68,9 @@ internal sealed record DotcatOptions
 
     public ToolboxOptions Toolbox { get; init; } = new();
 
+    /// <summary><c>--ssl</c>: TLS on every stream connection; null for plain sockets.</summary>
+    public TlsOptions? Tls { get; init; }
+
     public bool IsScan => ScanPorts is not null;
 }
 

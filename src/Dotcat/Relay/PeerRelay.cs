@@ -26,7 +26,7 @@ internal static class PeerRelay
         {
             throw new DotcatException($"connection with {peer} failed: {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);
         }
-        catch (DotcatException e) when (e is not StdoutClosedException && e.ExitCode == ExitCodes.Failure)
+        catch (DotcatException e) when (e is not StdoutClosedException && e.ExitCode == ExitCodes.Failure && !e.NamesPeer)
         {
             throw new DotcatException($"{peer}: {e.Message}", e.ExitCode, e);
         }

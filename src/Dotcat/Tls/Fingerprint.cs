@@ -15,6 +15,13 @@ internal sealed class Fingerprint : IEquatable<Fingerprint>
 
     private Fingerprint(byte[] hash) => _hash = hash;
 
+    /// <summary>The 32 bytes of the hash (what the options carry: Model knows no TLS types).</summary>
+    public ReadOnlyMemory<byte> Hash => _hash;
+
+    /// <summary>A fingerprint from <see cref="Hash"/>'s bytes.</summary>
+    public static Fingerprint FromHash(ReadOnlySpan<byte> hash) =>
+        hash.Length == Length ? new(hash.ToArray()) : throw new ArgumentException("a SHA-256 hash is 32 bytes", nameof(hash));
+
     public static Fingerprint Of(X509Certificate2 certificate) => new(SHA256.HashData(certificate.RawDataMemory.Span));
 
     /// <summary>

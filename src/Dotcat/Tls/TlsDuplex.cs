@@ -1,7 +1,9 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Authentication;
+using Dotcat.Diagnostics;
 using Dotcat.Relay;
 
 namespace Dotcat.Tls;
@@ -17,6 +19,7 @@ internal sealed class TlsDuplex : Duplex
     private readonly Action _shutdownSend;
     private readonly string _peer;
     private readonly string? _refusalAfterHandshake;
+    private static readonly TimeSpan CloseNotifyWait = TimeSpan.FromSeconds(1);
     private bool _writesCompleted;
     private bool _received;
     private bool _sent;
@@ -32,6 +35,9 @@ internal sealed class TlsDuplex : Duplex
     }
 
     public TlsSession Session { get; }
+
+    /// <summary>Where the <c>-v</c> note goes when the peer ended without close_notify; null says nothing.</summary>
+    public Log? Log { get; set; }
 
     /// <summary>
     /// True once the peer's data ended with the connection itself rather than a close_notify: what it sent is kept,
@@ -61,6 +67,20 @@ internal sealed class TlsDuplex : Duplex
             // TLS 1.3 finishes the client's handshake before the server checks its certificate: a refusal arrives here.
             throw new TlsException(_peer, reason, e);
         }
+        catch (IOException e) when (e.InnerException is SocketException reset)
+        {
+            throw AsSocketError(reset);
+        }
+    }
+
+    /// <summary>
+    /// A reset under TLS is the socket's error, as it is without TLS: every service already reports that in its words
+    /// (SslStream wraps it in an IOException whose text would reach the user).
+    /// </summary>
+    private static SocketException AsSocketError(SocketException error)
+    {
+        ExceptionDispatchInfo.Throw(error);
+        return error;
     }
 
     private bool IsClient => _tls.IsServer is false;
@@ -71,10 +91,10 @@ internal sealed class TlsDuplex : Duplex
     /// </summary>
     private int EndWithoutCloseNotify(IOException? error)
     {
-        EndedWithoutCloseNotify = true;
         // A listener that has sent something was heard: its client took the certificate.
         if (!_received && _refusalAfterHandshake is { } refusal && (IsClient || !_sent))
             throw new TlsException(_peer, refusal, error);
+        EndedWithoutCloseNotify = true;
         return 0;
     }
 
@@ -95,10 +115,18 @@ internal sealed class TlsDuplex : Duplex
         }
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _sent = true;
-        return _tls.WriteAsync(data, cancellationToken);
+        try
+        {
+            await _tls.WriteAsync(data, cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is SocketException reset)
+        {
+            throw AsSocketError(reset);
+        }
     }
 
     public override async ValueTask CompleteWritesAsync()
@@ -117,5 +145,27 @@ internal sealed class TlsDuplex : Duplex
         _shutdownSend();
     }
 
-    public override ValueTask DisposeAsync() => _tls.DisposeAsync();
+    /// <summary>
+    /// A session that ends without a half-close first (the peer left, or <c>--no-shutdown</c>) still ends with a
+    /// close_notify, as a socket ends with its FIN: the peer can tell that end from a cut. A peer that reads nothing
+    /// does not hold the close up for long.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (!_writesCompleted)
+        {
+            _writesCompleted = true;
+            try
+            {
+                await _tls.ShutdownAsync().WaitAsync(CloseNotifyWait);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or NotSupportedException)
+            {
+                // Gone, or not reading: the connection closes all the same.
+            }
+        }
+        await _tls.DisposeAsync();
+        if (EndedWithoutCloseNotify)
+            Log?.Info(TlsMessages.NoCloseNotify(_peer));
+    }
 }

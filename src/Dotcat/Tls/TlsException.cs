@@ -10,6 +10,8 @@ internal sealed class TlsException(string peer, string reason, Exception? inner 
     : DotcatException($"TLS with {peer} failed: {reason}", ExitCodes.Failure, inner)
 {
     public string Reason { get; } = reason;
+
+    public override bool NamesPeer => true;
 }
 
 /// <summary>The lines dotcat prints about TLS besides failures.</summary>

@@ -28,7 +28,8 @@ internal static class ConnectionLayers
 {
     public static IConnector Connector(DotcatOptions options, Log log) => new SocketConnector(options, log);
 
-    public static ConnectionWrapper Wrapper(DotcatOptions options, Log log) => static (connection, _) => ValueTask.FromResult(connection);
+    public static ConnectionWrapper Wrapper(DotcatOptions options, Log log) =>
+        TlsLayer.For(options, log) ?? (static (connection, _) => ValueTask.FromResult(connection));
 
     public static ConnectionFilter Filter(DotcatOptions options, Log log) => static (_, _) => ValueTask.FromResult(true);
 }

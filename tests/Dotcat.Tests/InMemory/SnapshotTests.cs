@@ -55,6 +55,9 @@ public class SnapshotTests
     [InlineData("scan-with-send", "-z --send *.log 127.0.0.1 22")]
     [InlineData("scan-with-output", "-z -o scan.log 127.0.0.1 22")]
     [InlineData("completions-unknown-shell", "--completions tcsh")]
+    [InlineData("ssl-option-without-ssl", "--ssl-insecure 127.0.0.1 1")]
+    [InlineData("ssl-with-udp", "--ssl -u 127.0.0.1 1")]
+    [InlineData("ssl-fingerprint-with-insecure", "--ssl --ssl-insecure --ssl-fingerprint AB 127.0.0.1 1")]
     public async Task Usage_error_is_one_line_and_unchanged(string name, string commandLine)
     {
         await using var dotcat = DotcatRun.Start(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

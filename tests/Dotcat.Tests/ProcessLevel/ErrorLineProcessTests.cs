@@ -1,3 +1,4 @@
+using Dotcat.Diagnostics;
 using Dotcat.Tests.Support;
 
 namespace Dotcat.Tests.ProcessLevel;
@@ -27,7 +28,7 @@ public class ErrorLineProcessTests
         dotcat.CloseStdin();
 
         (await dotcat.WaitForExitAsync()).ShouldBe(1);
-        dotcat.Stderr.ShouldBe($"dotcat: cannot resolve '{new string('a', 64)}…': host name longer than 255 characters" + Environment.NewLine);
+        dotcat.Stderr.ShouldBe($"dotcat: cannot resolve '{new string('a', Shown.MaxValueLength)}…': host name longer than 255 characters" + Environment.NewLine);
     }
 
     [Fact(Timeout = 30_000)]
@@ -37,6 +38,6 @@ public class ErrorLineProcessTests
         dotcat.CloseStdin();
 
         (await dotcat.WaitForExitAsync()).ShouldBe(2);
-        dotcat.Stderr.ShouldBe($"dotcat: invalid value '{new string('9', 64)}…' for --wait" + Environment.NewLine);
+        dotcat.Stderr.ShouldBe($"dotcat: invalid value '{new string('9', Shown.MaxValueLength)}…' for --wait" + Environment.NewLine);
     }
 }
