@@ -12,7 +12,7 @@ namespace Dotcat.Cli;
 /// The command line's symbols: every option of SPEC section 2 that dotcat implements, with its help text.
 /// Parsing and checking values that stand alone happens here; rules between options live in <see cref="OptionsBinder"/>.
 /// </summary>
-internal sealed class DotcatCommand
+internal sealed partial class DotcatCommand
 {
     private const string Summary = """
         dotcat - a cross-platform netcat
@@ -187,6 +187,7 @@ internal sealed class DotcatCommand
             Verbose, Color, Completions,
             Endpoint,
         };
+        AddProxyOptions();
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
         Root.HelpName = "dotcat";
     }
