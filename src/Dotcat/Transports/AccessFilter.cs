@@ -1,0 +1,33 @@
+using System.Net;
+using Dotcat.Diagnostics;
+using Dotcat.Model;
+
+namespace Dotcat.Transports;
+
+/// <summary>
+/// <c>--allow</c>/<c>--deny</c> applied to who speaks to a listener: an accepted client or a datagram's sender. A
+/// refusal is one <c>-v</c> line, <c>dotcat: refused 127.0.0.2:5123 (not in --allow)</c>; the caller closes the
+/// client (or drops the datagram) and serves on.
+/// </summary>
+internal static class AccessFilter
+{
+    /// <summary>Null when everyone is admitted, so listeners skip the check altogether.</summary>
+    public static Func<EndPoint, bool>? Predicate(AccessList access, Log log) =>
+        access.IsOpen ? null : peer => Admits(access, peer, log);
+
+    public static ConnectionFilter For(AccessList access, Log log) =>
+        access.IsOpen
+            ? static (_, _) => ValueTask.FromResult(true)
+            : (connection, _) => ValueTask.FromResult(connection.RemoteEndPoint is not { } peer || Admits(access, peer, log));
+
+    private static bool Admits(AccessList access, EndPoint peer, Log log)
+    {
+        // Unix sockets have no address to judge; the binder refuses access options with them.
+        if (peer is not IPEndPoint ip)
+            return true;
+        AccessDecision decision = access.Admits(ip.Address);
+        if (!decision.Admitted)
+            log.Info($"refused {Endpoints.Format(ip)} ({decision.Reason})");
+        return decision.Admitted;
+    }
+}
