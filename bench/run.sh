@@ -711,7 +711,8 @@ section_proxy() {
         kill_wait "$mpid"
     fi
     dport=$(free_port tcp)
-    timeout -k 2 1800 "$DOTCAT" -l 127.0.0.1 "$dport" --proxy-type socks5 </dev/null >/dev/null 2>>"$LOG" &
+    # -m 1000: the 500-client point needs more than the default 100 clients at once.
+    timeout -k 2 1800 "$DOTCAT" -l 127.0.0.1 "$dport" --proxy-type socks5 -m 1000 </dev/null >/dev/null 2>>"$LOG" &
     dpid=$!
     if wait_ready tcp "$dport" "$dpid"; then
         rate[dotcat:dotcat]=$(proxy_bench dotcat "$dport" "$file" "$bytes")
