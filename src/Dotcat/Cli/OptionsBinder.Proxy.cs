@@ -95,7 +95,8 @@ internal static partial class OptionsBinder
                 : Dns.GetHostAddressesAsync(name, cancellationToken);
 
         // The binder is synchronous and runs once, before anything else: waiting here blocks nothing that could run.
-        AccessList list = AccessListBuilder.BuildAsync(spec, Resolve, note: null, CancellationToken.None).GetAwaiter().GetResult();
-        return options with { Access = list };
+        var notes = new List<string>();
+        AccessList list = AccessListBuilder.BuildAsync(spec, Resolve, notes.Add, CancellationToken.None).GetAwaiter().GetResult();
+        return options with { Access = list, AccessNotes = notes };
     }
 }

@@ -8,4 +8,7 @@ internal sealed partial record DotcatOptions
 
     /// <summary><c>--allow</c>/<c>--deny</c> and their files, resolved once: who a listener serves (open: everyone).</summary>
     public AccessList Access { get; init; } = AccessList.Open;
+
+    /// <summary>What the binder adjusted in the access entries (host bits cleared), for the listener's <c>-v</c> lines.</summary>
+    public IReadOnlyList<string> AccessNotes { get; init; } = [];
 }

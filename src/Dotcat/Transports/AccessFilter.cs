@@ -12,13 +12,27 @@ namespace Dotcat.Transports;
 internal static class AccessFilter
 {
     /// <summary>Null when everyone is admitted, so listeners skip the check altogether.</summary>
-    public static Func<EndPoint, bool>? Predicate(AccessList access, Log log) =>
-        access.IsOpen ? null : peer => Admits(access, peer, log);
+    public static Func<EndPoint, bool>? Predicate(DotcatOptions options, Log log)
+    {
+        AccessList access = Announce(options, log);
+        return access.IsOpen ? null : peer => Admits(access, peer, log);
+    }
 
-    public static ConnectionFilter For(AccessList access, Log log) =>
-        access.IsOpen
+    public static ConnectionFilter For(DotcatOptions options, Log log)
+    {
+        AccessList access = Announce(options, log);
+        return access.IsOpen
             ? static (_, _) => ValueTask.FromResult(true)
             : (connection, _) => ValueTask.FromResult(connection.RemoteEndPoint is not { } peer || Admits(access, peer, log));
+    }
+
+    /// <summary>The listener's rules, after <c>-v</c> has said what the binder adjusted in them (once per listener).</summary>
+    private static AccessList Announce(DotcatOptions options, Log log)
+    {
+        foreach (string note in options.AccessNotes)
+            log.Info(note);
+        return options.Access;
+    }
 
     private static bool Admits(AccessList access, EndPoint peer, Log log)
     {

@@ -31,5 +31,5 @@ internal static class ConnectionLayers
 
     public static ConnectionWrapper Wrapper(DotcatOptions options, Log log) => static (connection, _) => ValueTask.FromResult(connection);
 
-    public static ConnectionFilter Filter(DotcatOptions options, Log log) => AccessFilter.For(options.Access, log);
+    public static ConnectionFilter Filter(DotcatOptions options, Log log) => AccessFilter.For(options, log);
 }

@@ -23,7 +23,7 @@ internal static class Listening
 
     /// <summary>A bound UDP or Unix datagram socket, waiting for its first datagram.</summary>
     public static async Task<DatagramPort> BindDatagramAsync(DotcatOptions options, Log log, CancellationToken cancellationToken) =>
-        new(await BindAsync(options, SocketType.Dgram, log, cancellationToken), options.Endpoint.Protocol, AccessFilter.Predicate(options.Access, log));
+        new(await BindAsync(options, SocketType.Dgram, log, cancellationToken), options.Endpoint.Protocol, AccessFilter.Predicate(options, log));
 
     private static async Task<Socket> BindAsync(DotcatOptions options, SocketType type, Log log, CancellationToken cancellationToken)
     {

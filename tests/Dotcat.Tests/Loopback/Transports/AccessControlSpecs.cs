@@ -136,4 +136,12 @@ public sealed class AccessControlSpecs
         await dotcat.WaitForExitAsync();
         (await dotcat.StdoutTextAsync()).ShouldBe("this\n");
     }
+
+    [Fact]
+    public async Task A_block_with_host_bits_set_is_named_with_v()
+    {
+        await using var dotcat = DotcatRun.Start("-lk", "0", "-v", "--allow", "127.0.0.1/8", "--respond", "echo");
+        await dotcat.WaitForListeningPortAsync();
+        await dotcat.WaitForStderrAsync(l => string.Equals(l, "dotcat: --allow: '127.0.0.1/8' has host bits set; it means 127.0.0.0/8", StringComparison.Ordinal));
+    }
 }
