@@ -159,6 +159,16 @@ public sealed class ProxyCommandTests
         await serving.WaitAsync(ProxyLoopback.Timeout);
     }
 
+    [ToolFact("sh")]
+    public async Task Exec_runs_over_the_tunnel()
+    {
+        await using var proxy = new TestProxyHost(ProxyType.Socks5);
+        using var target = new SendingTarget([]);
+        await using var dotcat = DotcatRun.Start("--proxy", $"127.0.0.1:{proxy.Port}", "--proxy-type", "socks5", "-c", "printf 'from a program\\n'", "127.0.0.1", target.Port.ToString());
+        Encoding.ASCII.GetString(await target.Received).ShouldBe("from a program\n");
+        (await dotcat.WaitForExitAsync()).ShouldBe(0, dotcat.Stderr);
+    }
+
     [Fact]
     public async Task A_proxy_that_is_not_there_is_one_line()
     {
