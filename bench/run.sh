@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
 # dotcat benchmark: dotcat against OpenBSD nc, ncat, socat and iperf3 on loopback.
 #
-#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo proxy (default: all, in that order)
+#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo roundtrip oneway udpflow proxy
+#                                  (default: all, in that order)
+#
+#   roundtrip  one whole client run (connect, send "ping", read the echo, exit) against an echo server that is
+#              already running: what a script that calls the tool once per request pays (hyperfine)
+#   startup    --version (nc.openbsd: -h) of every tool, and an empty .NET app
+#   oneway     2 GiB one way over TCP and Unix stream: plain, --recv-only listener with a --send-only client,
+#              and the listener with -o /dev/null or --progress -v, against nc.openbsd and ncat
+#   udpflow    a file sent tool to tool over UDP (same tool on both ends): bytes delivered
+#   proxy      1 GiB through a SOCKS5 proxy (microsocks, dotcat's own) for dotcat and ncat; 500 concurrent clients
+#
+# "dotcat" is the Native AOT build (what the tool package installs on linux-x64); "dotcat R2R" is the ReadyToRun
+# framework-dependent build (the portable package, precompiled), for reference.
 #
 # Environment:
 #   RUNS=5           repetitions per measurement (medians are printed)
@@ -10,7 +22,8 @@
 #   UDP_PPS=0        UDP sender rate in datagrams/s (0 = as fast as it can, the default)
 #   TIMEOUT=120      seconds any one transfer may take before it is killed and reported n/a
 #   BENCH_TMP=/tmp/dotcat-bench   where the 2 GiB test file is cached and logs go
-#   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the build)
+#   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the native build)
+#   DOTCAT_R2R_BIN=...  likewise for the ReadyToRun reference build (skips that build)
 #   NO_BUILD=1       reuse bench/.out/* from an earlier run
 #
 # Only loopback (127.0.0.1) and socket paths in a fresh temp dir are ever used. Every wait loop is bounded by a
@@ -31,14 +44,15 @@ RUNS=${RUNS:-5}
 ECHO_RUNS=${ECHO_RUNS:-1}
 ECHO_SECS=${ECHO_SECS:-5}
 TIMEOUT=${TIMEOUT:-120}
-DOTCAT=${DOTCAT_BIN:-$OUT/dotcat/dotcat}
+DOTCAT=${DOTCAT_BIN:-$OUT/dotcat-native/dotcat}
+DOTCAT_R2R=${DOTCAT_R2R_BIN:-$OUT/dotcat-r2r/dotcat}
 EMPTY=$OUT/empty/empty
 LOG=$WORK/tools.log # stderr of every tool run, for when a row says n/a
 BIG=$((2 * 1024 * 1024 * 1024))
 SMALL=$((256 * 1024 * 1024))
 BIGFILE=$WORK/data-2GiB.bin
 SMALLFILE=$WORK/data-256MiB.bin
-ALL_SECTIONS=(tcp startup memory unix udp echo proxy)
+ALL_SECTIONS=(tcp startup memory unix udp echo roundtrip oneway udpflow proxy)
 
 mkdir -p "$WORK" "$OUT" "$RESULTS"
 : >"$LOG"
@@ -149,15 +163,28 @@ ensure_peers() {
 }
 
 build_dotcat() {
+    local rid
+    rid=$(dotnet msbuild src/Dotcat -getProperty:NETCoreSdkRuntimeIdentifier 2>/dev/null)
+    # The same build `dotnet tool install` gives this machine: Native AOT (PublishAot in the csproj).
     if [[ -n ${DOTCAT_BIN:-} || -n ${NO_BUILD:-} ]]; then
         [[ -x $DOTCAT ]] || say "no dotcat at $DOTCAT: dotcat rows will be n/a"
-        return
+    else
+        say "publishing dotcat (Release, Native AOT for $rid) to bench/.out/dotcat-native"
+        if ! dotnet publish src/Dotcat -c Release -r "$rid" -o "$OUT/dotcat-native" >"$WORK/build-dotcat.log" 2>&1; then
+            say "dotcat failed to build (see $WORK/build-dotcat.log; Native AOT needs clang): dotcat rows will be n/a"
+            rm -f "$DOTCAT"
+        fi
     fi
-    # The same build `dotnet tool install` gives this machine: ReadyToRun for its runtime identifier.
-    say "publishing dotcat (Release, ReadyToRun for this machine) to bench/.out/dotcat"
-    if ! dotnet publish src/Dotcat -c Release --use-current-runtime --self-contained false -o "$OUT/dotcat" >"$WORK/build-dotcat.log" 2>&1; then
-        say "dotcat failed to build (see $WORK/build-dotcat.log): dotcat rows will be n/a"
-        rm -f "$DOTCAT"
+    # The reference: ReadyToRun, framework-dependent (what the pre-AOT tool package installed).
+    if [[ -n ${DOTCAT_R2R_BIN:-} || -n ${NO_BUILD:-} ]]; then
+        [[ -x $DOTCAT_R2R ]] || say "no R2R dotcat at $DOTCAT_R2R: dotcat R2R rows will be n/a"
+    else
+        say "publishing dotcat (Release, ReadyToRun, framework-dependent) to bench/.out/dotcat-r2r"
+        if ! dotnet publish src/Dotcat -c Release -r "$rid" --self-contained false -p:PublishAot=false \
+            -p:PublishReadyToRun=true -o "$OUT/dotcat-r2r" >"$WORK/build-dotcat-r2r.log" 2>&1; then
+            say "the R2R dotcat failed to build (see $WORK/build-dotcat-r2r.log): dotcat R2R rows will be n/a"
+            rm -f "$DOTCAT_R2R"
+        fi
     fi
 }
 
@@ -185,7 +212,9 @@ make_file() { # PATH BYTES: random data, generated once and cached (regenerated 
 
 have() { # TOOL: can this row run at all?
     case $1 in
-        dotcat) [[ -x $DOTCAT ]] ;;
+        dotcat | dotcat-oneway | dotcat-o | dotcat-progress) [[ -x $DOTCAT ]] ;;
+        dotcat-r2r) [[ -x $DOTCAT_R2R ]] ;;
+        ncat-oneway) command -v ncat >/dev/null ;;
         nc) command -v nc.openbsd >/dev/null ;;
         ncat) command -v ncat >/dev/null ;;
         socat*) command -v socat >/dev/null ;;
@@ -198,6 +227,11 @@ have() { # TOOL: can this row run at all?
 label() { # row names as they appear in the tables
     case $1 in
         nc) echo "nc.openbsd" ;;
+        dotcat-r2r) echo "dotcat R2R" ;;
+        dotcat-oneway) echo "dotcat --recv-only / --send-only" ;;
+        dotcat-o) echo "dotcat, listener -o /dev/null" ;;
+        dotcat-progress) echo "dotcat, listener --progress -v" ;;
+        ncat-oneway) echo "ncat --recv-only / --send-only" ;;
         socat-b256k) echo "socat -b 262144" ;;
         ceiling) echo "C epoll echo server (ceiling)" ;;
         *) echo "$1" ;;
@@ -217,6 +251,16 @@ stream_cmds() {
     case $tool:$kind in
         dotcat:tcp) L=("$DOTCAT" -l 127.0.0.1 "$a") C=("$DOTCAT" 127.0.0.1 "$a") ;;
         dotcat:unix) L=("$DOTCAT" -l -U "$a") C=("$DOTCAT" -U "$a") ;;
+        dotcat-r2r:tcp) L=("$DOTCAT_R2R" -l 127.0.0.1 "$a") C=("$DOTCAT_R2R" 127.0.0.1 "$a") ;;
+        dotcat-r2r:unix) L=("$DOTCAT_R2R" -l -U "$a") C=("$DOTCAT_R2R" -U "$a") ;;
+        dotcat-oneway:tcp) L=("$DOTCAT" -l --recv-only 127.0.0.1 "$a") C=("$DOTCAT" --send-only 127.0.0.1 "$a") ;;
+        dotcat-oneway:unix) L=("$DOTCAT" -l --recv-only -U "$a") C=("$DOTCAT" --send-only -U "$a") ;;
+        dotcat-o:tcp) L=("$DOTCAT" -l -o /dev/null 127.0.0.1 "$a") C=("$DOTCAT" 127.0.0.1 "$a") ;;
+        dotcat-o:unix) L=("$DOTCAT" -l -o /dev/null -U "$a") C=("$DOTCAT" -U "$a") ;;
+        dotcat-progress:tcp) L=("$DOTCAT" -l --progress -v 127.0.0.1 "$a") C=("$DOTCAT" 127.0.0.1 "$a") ;;
+        dotcat-progress:unix) L=("$DOTCAT" -l --progress -v -U "$a") C=("$DOTCAT" -U "$a") ;;
+        ncat-oneway:tcp) L=(ncat -l --recv-only 127.0.0.1 "$a") C=(ncat --send-only 127.0.0.1 "$a") ;;
+        ncat-oneway:unix) L=(ncat -l --recv-only -U "$a") C=(ncat --send-only -U "$a") ;;
         nc:tcp) L=(nc.openbsd -l 127.0.0.1 "$a") C=(nc.openbsd -N 127.0.0.1 "$a") ;;
         nc:unix) L=(nc.openbsd -l -U "$a") C=(nc.openbsd -N -U "$a") ;;
         ncat:tcp) L=(ncat -l 127.0.0.1 "$a") C=(ncat 127.0.0.1 "$a") ;;
@@ -346,29 +390,196 @@ section_tcp() {
 }
 
 # 2. Start-up time ----------------------------------------------------------------------------------------------
-section_startup() {
-    say "startup: hyperfine dotcat --version vs an empty .NET console app"
-    local json=$WORK/hyperfine.json d e
-    local -a hf=(hyperfine --warmup 3 --runs 30 --export-json "$json" --style basic)
-    # -N (no intermediate shell) needs hyperfine >= 1.13; without it the shell's own start-up is subtracted.
-    hyperfine --help 2>/dev/null | grep -qE '^ +-N\b' && hf+=(-N)
-    md "### Start-up time (hyperfine, 3 warm-up + 30 runs)"
+# hyperfine_rows JSON: one line per command, "name<TAB>median_ms<TAB>mean_ms<TAB>stddev_ms".
+hyperfine_rows() {
+    python3 -c 'import json,sys
+for x in json.load(open(sys.argv[1]))["results"]:
+    print("%s\t%.2f\t%.2f\t%.2f" % (x["command"], x["median"]*1e3, x["mean"]*1e3, x["stddev"]*1e3))' "$1"
+}
+
+# hyperfine_table TITLE BASE_NAME NAME=COMMAND...: one hyperfine run of every command, side by side; a Markdown table
+# of median and mean ± σ, with the ratio to BASE_NAME. Commands that exit non-zero still count (-i): nc -h does.
+# HF_EXTRA: more hyperfine options (-N: no intermediate shell, for commands that need none).
+HF_EXTRA=()
+hyperfine_table() {
+    local title=$1 base=$2 json=$WORK/hyperfine.json name med mean sd basemed=n/a
+    shift 2
+    local -a hf=(hyperfine --warmup 3 --runs "${HF_RUNS:-30}" -i --export-json "$json" --style basic "${HF_EXTRA[@]}") names=() cmds=()
+    local pair
+    for pair in "$@"; do names+=("${pair%%=*}") cmds+=("${pair#*=}"); hf+=(-n "${pair%%=*}" "${pair#*=}"); done
+    md "### $title (hyperfine, 3 warm-up + ${HF_RUNS:-30} runs, one run side by side)"
     md ""
-    md "| program | median ms | mean ± σ ms | vs empty app |"
+    md "| what | median ms | mean ± σ ms | vs $base |"
     md "|---|---:|---:|---:|"
-    if [[ -x $DOTCAT && -x $EMPTY ]] && timeout 300 "${hf[@]}" -n dotcat "$DOTCAT --version" -n empty "$EMPTY" >&2; then
-        read -r d e < <(python3 -c 'import json,sys
-r=json.load(open(sys.argv[1]))["results"]
-print(" ".join("%.2f,%.2f,%.2f" % (x["median"]*1e3, x["mean"]*1e3, x["stddev"]*1e3) for x in r))' "$json")
-        IFS=, read -r dm dmean dsd <<<"$d"
-        IFS=, read -r em emean esd <<<"$e"
-        md "| dotcat --version | $dm | $dmean ± $dsd | $(ratio "$dm" "$em") |"
-        md "| empty console app | $em | $emean ± $esd | 1.00× |"
+    if ((${#cmds[@]})) && timeout 600 "${hf[@]}" >&2 2>>"$LOG"; then
+        while IFS=$'\t' read -r name med mean sd; do [[ $name == "$base" ]] && basemed=$med; done < <(hyperfine_rows "$json")
+        while IFS=$'\t' read -r name med mean sd; do
+            md "| $name | $med | $mean ± $sd | $(ratio "$med" "$basemed") |"
+            say "  $name: $med ms"
+        done < <(hyperfine_rows "$json")
     else
-        say "  startup: n/a (dotcat or the empty app missing, or hyperfine failed)"
-        md "| dotcat --version | n/a | n/a | n/a |"
-        md "| empty console app | n/a | n/a | n/a |"
+        say "  n/a (hyperfine failed or nothing to run)"
+        for name in "${names[@]}"; do md "| $name | n/a | n/a | n/a |"; done
     fi
+    md ""
+}
+
+section_startup() {
+    say "startup: hyperfine --version of every tool, and an empty .NET console app"
+    local -a c=()
+    have dotcat && c+=("dotcat --version=$DOTCAT --version")
+    have dotcat-r2r && c+=("dotcat R2R --version=$DOTCAT_R2R --version")
+    have nc && c+=("nc.openbsd -h=nc.openbsd -h")
+    have socat && c+=("socat -V=socat -V")
+    have ncat && c+=("ncat --version=ncat --version")
+    [[ -x $EMPTY ]] && c+=("empty .NET app (JIT)=$EMPTY")
+    # -N (no intermediate shell, hyperfine >= 1.13): a 1 ms program is not lost in the shell's start-up correction.
+    hyperfine --help 2>/dev/null | grep -qE '^ +-N\b' && HF_EXTRA=(-N)
+    hyperfine_table "Start-up time" "nc.openbsd -h" "${c[@]}"
+    HF_EXTRA=()
+}
+
+# 7. One round trip ------------------------------------------------------------------------------------------------
+# What a script pays per call: start the client, connect, send "ping", read the echo, exit. The server is the C epoll
+# echo server, started once; every client is started by sh so that each sees stdin EOF after the line. Each client's
+# flags make it exit once the server has echoed and closed (nc.openbsd needs -N to send the FIN at stdin EOF).
+section_roundtrip() {
+    say "roundtrip: hyperfine one client run against an echo server that is already running"
+    build_helpers echoserver
+    local port spid i tool cmd got
+    local -a c=()
+    : >"$WORK/echoserver.out" # emptied here: the child's own truncation may come after our first read
+    timeout -k 2 900 "$OUT/echoserver" 0 900 >"$WORK/echoserver.out" 2>>"$LOG" &
+    spid=$!
+    for ((i = 0; i < 200; i++)); do
+        port=$(awk '/^listening/ { print $2 }' "$WORK/echoserver.out")
+        [[ -n $port ]] && break
+        kill -0 "$spid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [[ -z ${port:-} ]]; then
+        say "  the echo server did not start"
+        md "### One round trip: n/a (the echo server did not start)"
+        md ""
+        kill_wait "$spid"
+        return
+    fi
+    for tool in dotcat dotcat-r2r nc ncat socat; do
+        have "$tool" || continue
+        case $tool in
+            dotcat) cmd="$DOTCAT 127.0.0.1 $port" ;;
+            dotcat-r2r) cmd="$DOTCAT_R2R 127.0.0.1 $port" ;;
+            nc) cmd="nc.openbsd -N 127.0.0.1 $port" ;;
+            ncat) cmd="ncat 127.0.0.1 $port" ;;
+            socat) cmd="socat - TCP:127.0.0.1:$port" ;;
+        esac
+        # A client that does not get its echo back, or does not exit, is not timed (its row would mean nothing).
+        got=$(timeout 10 sh -c "echo ping | $cmd" 2>>"$LOG")
+        if [[ $got != ping ]]; then
+            say "  $(label "$tool"): no echo (got '$got'), left out"
+            continue
+        fi
+        c+=("$(label "$tool")=sh -c 'echo ping | $cmd'")
+    done
+    hyperfine_table "One round trip: connect, send ping, read the echo, exit (each a fresh process)" "nc.openbsd" "${c[@]}"
+    md "Each command is \`sh -c 'echo ping | TOOL 127.0.0.1 PORT'\` (nc.openbsd with -N, socat with \`- TCP:\`) against a C epoll echo server that is already running; the shell's own start-up is in every row."
+    md ""
+    kill_wait "$spid"
+}
+
+# 8. One-way transfers: every toolbox option on the fast path ---------------------------------------------------
+section_oneway() {
+    say "oneway: 2 GiB over TCP and Unix stream, plain and with --recv-only/--send-only, -o, --progress; $RUNS runs each"
+    make_file "$BIGFILE" "$BIG"
+    cat "$BIGFILE" >/dev/null
+    SOCKDIR=$(mktemp -d /tmp/dotcat-bench-sock.XXXXXX)
+    local kind tool plain
+    local -a tools=(nc nc-oneway dotcat dotcat-oneway dotcat-o dotcat-progress ncat ncat-oneway)
+    local -A rate=()
+    for kind in tcp unix; do
+        for tool in "${tools[@]}"; do
+            [[ $tool == nc-oneway ]] && continue # OpenBSD nc has no one-way flags (-d only ignores stdin)
+            rate[$kind:$tool]=$(stream_bench "$tool" "$kind" "$BIGFILE" "$BIG")
+        done
+    done
+    rm -rf "$SOCKDIR"
+    SOCKDIR=""
+    md "### One-way transfers (2 GiB, listener → /dev/null, median of $RUNS)"
+    md ""
+    md "| tool | TCP GiB/s | vs nc.openbsd | vs dotcat plain | Unix stream GiB/s | vs nc.openbsd | vs dotcat plain |"
+    md "|---|---:|---:|---:|---:|---:|---:|"
+    for tool in "${tools[@]}"; do
+        [[ $tool == nc-oneway ]] && continue
+        md "| $(label "$tool") | $(fmt %.2f "${rate[tcp:$tool]}") | $(ratio "${rate[tcp:$tool]}" "${rate[tcp:nc]}") | $(ratio "${rate[tcp:$tool]}" "${rate[tcp:dotcat]}") | $(fmt %.2f "${rate[unix:$tool]}") | $(ratio "${rate[unix:$tool]}" "${rate[unix:nc]}") | $(ratio "${rate[unix:$tool]}" "${rate[unix:dotcat]}") |"
+    done
+    md ""
+    md "\"--recv-only / --send-only\": the listener runs with --recv-only, the client with --send-only. -o and --progress are on the listener (the receiving side)."
+    md ""
+}
+
+# 9. UDP tool to tool ---------------------------------------------------------------------------------------------
+UDPFLOW_BYTES=$((64 * 1024 * 1024))
+UDPFLOW_FILE=$WORK/data-64MiB.bin
+
+udpflow_cmds() { # TOOL PORT -> L and C, the same tool on both ends
+    case $1 in
+        dotcat) L=("$DOTCAT" -lu 127.0.0.1 "$2") C=("$DOTCAT" -u -q 0 127.0.0.1 "$2") ;;
+        dotcat-oneway) L=("$DOTCAT" -lu --recv-only 127.0.0.1 "$2") C=("$DOTCAT" -u --send-only 127.0.0.1 "$2") ;;
+        nc) L=(nc.openbsd -lu 127.0.0.1 "$2") C=(nc.openbsd -u -q 0 127.0.0.1 "$2") ;;
+        ncat) L=(ncat -lu 127.0.0.1 "$2") C=(ncat -u 127.0.0.1 "$2") ;;
+        ncat-oneway) L=(ncat -lu --recv-only 127.0.0.1 "$2") C=(ncat -u --send-only 127.0.0.1 "$2") ;;
+        *) return 1 ;;
+    esac
+}
+
+# udpflow_run TOOL: one run; prints the bytes the listener wrote to stdout.
+udpflow_run() {
+    local tool=$1 port lpid out=$WORK/udpflow.out size prev=-1 i stable=0
+    port=$(free_port udp)
+    udpflow_cmds "$tool" "$port"
+    : >"$out"
+    timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >"$out" 2>>"$LOG" &
+    lpid=$!
+    wait_ready udp "$port" "$lpid" || { kill_wait "$lpid"; return 1; }
+    timeout -k 2 "$TIMEOUT" "${C[@]}" <"$UDPFLOW_FILE" >/dev/null 2>>"$LOG"
+    # Drain: stop after 1 s without growth (at most 15 s).
+    for ((i = 0; i < 750 && stable < 50; i++)); do
+        size=$(stat -c %s "$out")
+        if ((size != prev)); then prev=$size stable=0; else ((stable++)); fi
+        kill -0 "$lpid" 2>/dev/null || break
+        sleep 0.02
+    done
+    kill_wait "$lpid"
+    stat -c %s "$out"
+}
+
+section_udpflow() {
+    say "udpflow: a 64 MiB file tool to tool over UDP, $RUNS runs each"
+    make_file "$UDPFLOW_FILE" "$UDPFLOW_BYTES"
+    local tool i b
+    local -a tools=(dotcat dotcat-oneway nc ncat ncat-oneway)
+    local -A got=()
+    for tool in "${tools[@]}"; do
+        local -a bs=()
+        if have "$tool"; then
+            for ((i = 0; i < RUNS; i++)); do
+                b=$(udpflow_run "$tool") || { say "  $(label "$tool"): run failed"; break; }
+                bs+=("$b")
+            done
+        fi
+        got[$tool]=$(median "${bs[@]}")
+        say "  $(label "$tool"): ${bs[*]:-none} bytes"
+    done
+    md "### UDP tool to tool (64 MiB file through stdin, the same tool on both ends, median of $RUNS)"
+    md ""
+    md "| tool | bytes delivered | delivered % | vs ncat |"
+    md "|---|---:|---:|---:|"
+    for tool in "${tools[@]}"; do
+        b=${got[$tool]}
+        md "| $(label "$tool") | $(fmt %.0f "$b") | $(awk -v d="$b" -v n="$UDPFLOW_BYTES" 'BEGIN { if (d=="n/a") print "n/a"; else printf "%.1f\n", 100*d/n }') | $(ratio "$b" "${got[ncat]}") |"
+    done
+    md ""
+    md "Each tool reads the file from stdin and sends each read as one datagram; loopback UDP drops what the listener's receive buffer cannot hold, so this measures how fast the listener drains while the sender competes for the same cores."
     md ""
 }
 
@@ -396,7 +607,7 @@ section_memory() {
     make_file "$SMALLFILE" "$SMALL"
     local tool s b nc2
     local -A small=() big=()
-    for tool in dotcat nc ncat socat; do
+    for tool in dotcat dotcat-r2r nc ncat socat; do
         small[$tool]=$(memory_bench "$tool" "$SMALLFILE")
         big[$tool]=$(memory_bench "$tool" "$BIGFILE")
         say "  $(label "$tool"): ${small[$tool]} / ${big[$tool]} MiB"
@@ -406,7 +617,7 @@ section_memory() {
     md ""
     md "| listener | 256 MiB received: MiB | 2 GiB received: MiB | vs nc.openbsd (2 GiB) |"
     md "|---|---:|---:|---:|"
-    for tool in dotcat nc ncat socat; do
+    for tool in dotcat dotcat-r2r nc ncat socat; do
         s=${small[$tool]} b=${big[$tool]}
         md "| $(label "$tool") | $(fmt %.1f "$s") | $(fmt %.1f "$b") | $(ratio "$b" "$nc2") |"
     done

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
@@ -13,6 +12,8 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
+        StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
         // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
         // start-up cost (the parse, the console and async machinery would double it).
         if (args is ["--version"])
@@ -54,7 +55,7 @@ internal static class Program
         {
             // --help, --completions
             await using TextWriter text = console.StdoutText ?? new StreamWriter(console.Stdout, leaveOpen: true) { AutoFlush = true };
-            return await builtIn.InvokeAsync(new InvocationConfiguration { Output = text, Error = console.Stderr }, cancellationToken);
+            return await BuiltInActions.InvokeAsync(builtIn, text, console.Stderr, console.StdoutColumns, cancellationToken);
         }
 
         DotcatOptions options = request.Options!;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using Dotcat.Model;
 
 namespace Dotcat.Cli;
@@ -11,7 +12,7 @@ namespace Dotcat.Cli;
 internal sealed record CommandLineRequest(DotcatOptions? Options, ParseResult? BuiltInAction, string? UsageError, ColorMode UsageColor = ColorMode.Auto);
 
 /// <summary>The whole trip from argv to a checked <see cref="DotcatOptions"/>, shared by Program and the tests.</summary>
-internal static class CommandLine
+internal static partial class CommandLine
 {
     /// <summary>Parses <paramref name="args"/>; <c>--send</c> globs are matched under <paramref name="directory"/> (default: the current one),
     /// and <paramref name="environment"/> is read for proxy credentials (default: the process's).</summary>
@@ -70,8 +71,23 @@ internal static class CommandLine
         if (unknown is not null)
             return $"unknown option '{unknown}'";
         ParseError? unknownOperand = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown option", StringComparison.Ordinal));
-        return Fragment((unknownOperand ?? parse.Errors[0]).Message);
+        return WithoutTypeName(Fragment((unknownOperand ?? parse.Errors[0]).Message));
     }
+
+    /// <summary>
+    /// "Cannot parse argument '' for option '--output' as expected type 'System.IO.FileInfo'": .NET's type is no help
+    /// to a user; the value and the option are.
+    /// </summary>
+    private static string WithoutTypeName(string message)
+    {
+        Match m = UnparsableValue().Match(message);
+        return !m.Success ? message
+            : m.Groups["value"].Value.Length == 0 ? $"empty value for option '{m.Groups["option"].Value}'"
+            : $"invalid value '{m.Groups["value"].Value}' for option '{m.Groups["option"].Value}'";
+    }
+
+    [GeneratedRegex("^cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '[^']*'$", RegexOptions.Singleline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex UnparsableValue();
 
     /// <summary>
     /// System.CommandLine writes sentences ("Unrecognized command or argument 'x'."), some over several lines ("Must be

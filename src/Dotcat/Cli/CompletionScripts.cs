@@ -22,6 +22,10 @@ internal static class CompletionScripts
 
     /// <summary>The completion script for <paramref name="shell"/> (one of <see cref="Shells"/>; "powershell" also works).</summary>
     /// <exception cref="ArgumentException">The shell is not supported.</exception>
+    /// <summary>Whether <see cref="Generate"/> knows <paramref name="shell"/>.</summary>
+    public static bool Supports(string shell) =>
+        shell.ToUpperInvariant() is "BASH" or "ZSH" or "FISH" or "PWSH" or "POWERSHELL";
+
     public static string Generate(Command root, string shell)
     {
         ArgumentNullException.ThrowIfNull(root);

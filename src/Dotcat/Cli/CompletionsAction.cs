@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Dotcat.Diagnostics;
 
 namespace Dotcat.Cli;
 
@@ -13,8 +14,15 @@ internal sealed class CompletionsAction : SynchronousCommandLineAction
 
     public override int Invoke(ParseResult parseResult)
     {
+        // This action clears parse errors (it needs no endpoint), so a bad value arrives here, not as a parse error.
         string shell = parseResult.GetValue<string>("--completions") ?? "bash";
+        if (!CompletionScripts.Supports(shell))
+        {
+            parseResult.InvocationConfiguration.Error.WriteLine(
+                $"dotcat: unsupported shell '{Shown.Value(shell)}' for --completions (expected one of: {string.Join(", ", CompletionScripts.Shells)})");
+            return ExitCodes.Usage;
+        }
         parseResult.InvocationConfiguration.Output.Write(CompletionScripts.Generate(parseResult.RootCommandResult.Command, shell));
-        return 0;
+        return ExitCodes.Success;
     }
 }

@@ -31,6 +31,7 @@ internal sealed class Log(TextWriter writer, int verbosity = 0, bool color = fal
 
     private void Write(string message, string ansi)
     {
+        message = Shown.Message(message);
         string line = Color ? $"{ansi}dotcat: {message}\e[0m" : "dotcat: " + message;
         lock (_gate)
         {

@@ -1,3 +1,5 @@
+using Dotcat.Diagnostics;
+
 namespace Dotcat.Relay;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace Dotcat.Relay;
 /// <param name="Environment">Environment lookup (<c>NO_COLOR</c>, <c>FORCE_COLOR</c>, <c>TERM</c>).</param>
 /// <param name="Directory">Where <c>--send</c> globs are matched.</param>
 /// <param name="StdoutText">Where <c>--help</c> and <c>--completions</c> write their text; null writes it to <paramref name="Stdout"/>.</param>
+/// <param name="StdoutColumns">The terminal's width when stdout is a terminal (help wraps to it), else null.</param>
 internal sealed record DotcatConsole(
     Stream Stdin,
     Stream Stdout,
@@ -18,15 +21,17 @@ internal sealed record DotcatConsole(
     bool StderrIsTerminal,
     Func<string, string?> Environment,
     string Directory,
-    TextWriter? StdoutText = null)
+    TextWriter? StdoutText = null,
+    int? StdoutColumns = null)
 {
-    /// <summary>This process's own standard streams.</summary>
+    /// <summary>This process's own standard streams (never System.Console on Unix: see <see cref="Stdio.Stderr"/>).</summary>
     public static DotcatConsole FromProcess() => new(
         Stdio.OpenStdin(),
         Stdio.OpenStdout(),
-        Console.Error,
-        !Console.IsErrorRedirected,
+        Stdio.Stderr,
+        Stdio.StderrIsTerminal,
         System.Environment.GetEnvironmentVariable,
         System.IO.Directory.GetCurrentDirectory(),
-        Console.Out);
+        Stdio.TextStdout,
+        Term.Columns(1));
 }

@@ -6,11 +6,16 @@ namespace Dotcat.Relay;
 /// stdin or stdout as plain <c>read(2)</c>/<c>write(2)</c> on the file descriptor, unbuffered. A FileStream over a
 /// regular file keeps an offset of its own (pread/pwrite) and leaves the descriptor's shared offset where it was, so in
 /// <c>{ echo a; dotcat …; echo b; } &gt; out</c> the shell's next write would land on top of dotcat's bytes. A write to
-/// a pipe whose reader is gone fails with EPIPE, which <see cref="Stdio.IsBrokenPipe"/> recognises.
+/// a pipe whose reader is gone fails with EPIPE, which <see cref="Stdio.IsBrokenPipe"/> recognises. A descriptor the
+/// parent left non-blocking (O_NONBLOCK on a shared pipe or terminal) answers EAGAIN when it is not ready; dotcat then
+/// waits for it with poll(2) and tries again, as socat does, instead of failing. The wait blocks the calling thread as
+/// a blocking read or write would: stdin is read on a thread of its own, and stdout writes are plain blocking writes.
 /// </summary>
-internal sealed partial class FdStream(int fd, FileAccess access) : Stream
+internal sealed partial class FdStream(int fd, FileAccess access, bool dropFailedWrites = false) : Stream
 {
     private const int EINTR = 4;
+    private const short POLLIN = 1;
+    private const short POLLOUT = 4;
 
     public override bool CanRead => access == FileAccess.Read;
     public override bool CanWrite => access == FileAccess.Write;
@@ -27,7 +32,8 @@ internal sealed partial class FdStream(int fd, FileAccess access) : Stream
             nint read = SysRead(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length);
             if (read >= 0)
                 return (int)read;
-            ThrowUnlessInterrupted();
+            if (!WaitToRetry(POLLIN))
+                throw LastError();
         }
     }
 
@@ -40,23 +46,61 @@ internal sealed partial class FdStream(int fd, FileAccess access) : Stream
             nint written = SysWrite(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length);
             if (written >= 0)
                 buffer = buffer[(int)written..];
-            else
-                ThrowUnlessInterrupted();
+            else if (dropFailedWrites)
+            {
+                if (!WaitToRetry(POLLOUT))
+                    return;   // stderr's reader is gone: the diagnostic has nowhere to go
+            }
+            else if (!WaitToRetry(POLLOUT))
+                throw LastError();
         }
     }
 
     public override void Flush() { }
 
+    /// <summary>isatty(3): whether <paramref name="descriptor"/> is a terminal.</summary>
+    public static bool IsTerminal(int descriptor) => SysIsATty(descriptor) == 1;
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private static void ThrowUnlessInterrupted()
+    /// <summary>After a failed read or write: true to retry (at once after a signal, once ready when not ready).</summary>
+    private bool WaitToRetry(short readiness)
     {
         int errno = Marshal.GetLastPInvokeError();
-        if (errno != EINTR)
-            throw new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);
+        if (errno == EINTR)
+            return true;
+        if (errno != EAGAIN)
+            return false;
+        var poll = new PollFd { Fd = fd, Events = readiness };
+        // Ready, hung up or in error: the retried call says which. Interrupted: the retried call polls again.
+        SysPoll(ref poll, 1, -1);
+        return true;
     }
+
+    private static IOException LastError()
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);
+    }
+
+    /// <summary>EAGAIN (also EWOULDBLOCK): 11 on Linux, 35 on macOS and the BSDs.</summary>
+    private static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "isatty")]
+    private static partial int SysIsATty(int fd);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int SysPoll(ref PollFd fds, nuint count, int timeout);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint SysRead(int fd, ref byte buffer, nint count);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Dotcat.Diagnostics;
 
 namespace Dotcat.Relay;
@@ -12,9 +13,41 @@ internal static class Stdio
 {
     private const int EPIPE = 32;
 
-    public static Stream OpenStdin() => OperatingSystem.IsWindows() ? Console.OpenStandardInput() : new FdStream(0, FileAccess.Read);
+    /// <summary>stdin; empty (EOF at once) when the parent closed fd 0 (<see cref="StandardDescriptors"/>).</summary>
+    public static Stream OpenStdin() =>
+        OperatingSystem.IsWindows() ? Console.OpenStandardInput()
+        : StandardDescriptors.IsInherited(0) ? new FdStream(0, FileAccess.Read)
+        : Stream.Null;
 
-    public static Stream OpenStdout() => OperatingSystem.IsWindows() ? Console.OpenStandardOutput() : new FdStream(1, FileAccess.Write);
+    /// <summary>stdout; a sink that takes everything when the parent closed fd 1.</summary>
+    public static Stream OpenStdout() =>
+        OperatingSystem.IsWindows() ? Console.OpenStandardOutput()
+        : StandardDescriptors.IsInherited(1) ? new FdStream(1, FileAccess.Write)
+        : Stream.Null;
+
+    /// <summary>
+    /// stderr for diagnostics. Not <c>Console.Error</c> on Unix: its first write initialises the console, which sends
+    /// the terminal's keypad-transmit sequence (<c>ESC[?1h ESC=</c>) and leaves the terminal in keypad mode after dotcat
+    /// exits. A failed write (stderr's reader gone) is dropped, as Console.Error drops it: a diagnostic has nowhere
+    /// else to go.
+    /// </summary>
+    public static TextWriter Stderr { get; } = OperatingSystem.IsWindows() ? Console.Error : OpenStderr();
+
+
+    /// <summary>True when stderr is a terminal (colour, the progress line); never asks System.Console on Unix.</summary>
+    public static bool StderrIsTerminal =>
+        OperatingSystem.IsWindows() ? !Console.IsErrorRedirected : StandardDescriptors.IsInherited(2) && FdStream.IsTerminal(2);
+
+    /// <summary>stdout for text (help, completion scripts); like <see cref="Stderr"/>, a closed pipe ends it quietly.</summary>
+    public static TextWriter TextStdout => OperatingSystem.IsWindows() ? Console.Out : OpenText(1);
+
+    private static TextWriter OpenStderr() => TextWriter.Synchronized(OpenText(2));
+
+    private static StreamWriter OpenText(int fd)
+    {
+        Stream stream = StandardDescriptors.IsInherited(fd) ? new FdStream(fd, FileAccess.Write, dropFailedWrites: true) : Stream.Null;
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+    }
 
     /// <summary>True when the write failed because the reader of the pipe is gone.</summary>
     public static bool IsBrokenPipe(IOException exception) =>

@@ -74,7 +74,18 @@ internal sealed class SessionRecorder : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DotcatException($"cannot open {option} file '{path}': {e.Message}", ExitCodes.Failure, e);
+            // Checked before any socket opens: a file that cannot be written is a bad option value, a usage error.
+            throw new DotcatException($"cannot open {option} file '{path}': {Why(path, e)}", ExitCodes.Usage, e);
         }
     }
+
+    /// <summary>The system's reason in dotcat's words (.NET's own sentences name the path again and end with a dot).</summary>
+    private static string Why(string path, Exception e) => e switch
+    {
+        _ when Directory.Exists(path) => "is a directory",
+        DirectoryNotFoundException => "no such directory",
+        UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "path too long",
+        _ => e.Message.TrimEnd('.'),
+    };
 }

@@ -8,11 +8,17 @@ namespace Dotcat.Transports;
 /// <summary>Host names and literals to addresses, honouring <c>-4</c>/<c>-6</c>; in the system's preferred order.</summary>
 internal static class Resolver
 {
+    /// <summary>RFC 1035's limit, which the resolver enforces by throwing.</summary>
+    private const int MaxHostNameLength = 255;
+
     public static async Task<IPAddress[]> ResolveAsync(string host, IpFamily family, CancellationToken cancellationToken)
     {
         // The binder has refused a literal of the family -4/-6 excludes.
         if (IPAddress.TryParse(host, out IPAddress? literal))
             return [literal];
+
+        if (host.Length > MaxHostNameLength)
+            throw new DotcatException($"cannot resolve '{host}': host name longer than {MaxHostNameLength} characters");
 
         IPAddress[] addresses;
         try

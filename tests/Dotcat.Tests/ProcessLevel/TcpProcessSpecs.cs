@@ -290,11 +290,15 @@ public class TcpProcessSpecs
         {
             var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("{ echo before; \"$0\" \"$1\" 127.0.0.1 \"$2\"; echo after; } > \"$3\"");
-            info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
-            info.ArgumentList.Add(server.Port);
+            info.ArgumentList.Add("out=$1; shift; { echo before; \"$@\"; echo after; } > \"$out\"");
+            info.ArgumentList.Add("sh");
             info.ArgumentList.Add(output);
+            (string program, IEnumerable<string> args) = DotcatProcess.DotcatCommand(["127.0.0.1", server.Port]);
+            info.ArgumentList.Add(program);
+            foreach (string arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
             using var shell = System.Diagnostics.Process.Start(info)!;
             await shell.WaitForExitAsync();
 

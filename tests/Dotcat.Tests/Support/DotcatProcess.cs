@@ -53,14 +53,21 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
         Stream? stdoutTarget = null,
         IDictionary<string, string>? environment = null,
         string? stdinFile = null,
-        string? workingDirectory = null) =>
-        StartProgram(
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            args.Prepend(Path.Combine(AppContext.BaseDirectory, "dotcat.dll")),
-            stdoutTarget,
-            environment,
-            stdinFile,
-            workingDirectory);
+        string? workingDirectory = null)
+    {
+        (string program, IEnumerable<string> programArgs) = DotcatCommand(args);
+        return StartProgram(program, programArgs, stdoutTarget, environment, stdinFile, workingDirectory);
+    }
+
+    /// <summary>
+    /// The dotcat under test: the executable named by DOTCAT_BIN when set (.ci/run points it at the Native AOT build,
+    /// what the tool package ships), otherwise the JIT build next to the tests, run by the same dotnet host.
+    /// </summary>
+    public static (string Program, IEnumerable<string> Args) DotcatCommand(IEnumerable<string> args) =>
+        Environment.GetEnvironmentVariable("DOTCAT_BIN") is { Length: > 0 } bin
+            ? (bin, args)
+            : (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+                args.Prepend(Path.Combine(AppContext.BaseDirectory, "dotcat.dll")));
 
     /// <summary>Any program with the same plumbing (a peer such as socat or nc.openbsd, run against dotcat).</summary>
     public static DotcatProcess StartProgram(

@@ -19,3 +19,13 @@ internal sealed class LinuxFactAttribute : FactAttribute
             Skip = "needs Linux";
     }
 }
+
+/// <summary>The same for theories.</summary>
+internal sealed class UnixTheoryAttribute : TheoryAttribute
+{
+    public UnixTheoryAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+            Skip = "needs a Unix-like system";
+    }
+}

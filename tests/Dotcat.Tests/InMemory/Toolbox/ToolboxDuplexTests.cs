@@ -117,8 +117,8 @@ public class ToolboxDuplexTests
 
         var e = Should.Throw<DotcatException>(() => Open(new ToolboxOptions { OutputFile = path }));
 
-        e.Message.ShouldStartWith("cannot open -o/--output file '");
-        e.ExitCode.ShouldBe(ExitCodes.Failure);
+        e.Message.ShouldBe($"cannot open -o/--output file '{path}': no such directory");
+        e.ExitCode.ShouldBe(ExitCodes.Usage);
     }
 
     [Fact]

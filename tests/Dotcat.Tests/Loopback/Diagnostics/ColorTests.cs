@@ -100,11 +100,16 @@ public class ColorTests
             string file = Path.Combine(dir.FullName, "err.txt");
             var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("\"$0\" \"$1\" -v 127.0.0.1 \"$2\" </dev/null 2>\"$3\"");
-            info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dotcat.dll"));
-            info.ArgumentList.Add(ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Add("err=$1; shift; \"$@\" </dev/null 2>\"$err\"");
+            info.ArgumentList.Add("sh");
             info.ArgumentList.Add(file);
+            (string program, IEnumerable<string> args) = DotcatProcess.DotcatCommand(
+                ["-v", "127.0.0.1", ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            info.ArgumentList.Add(program);
+            foreach (string arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
             info.Environment.Remove("NO_COLOR");
             info.Environment.Remove("FORCE_COLOR");
             info.Environment["TERM"] = "xterm-256color";
