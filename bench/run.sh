@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dotcat benchmark: dotcat against OpenBSD nc, ncat, socat and iperf3 on loopback.
 #
-#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo roundtrip oneway udpflow tls
+#   bench/run.sh [SECTION...]      SECTION: tcp startup memory unix udp echo roundtrip oneway udpflow tls proxy
 #                                  (default: all, in that order)
 #
 #   roundtrip  one whole client run (connect, send "ping", read the echo, exit) against an echo server that is
@@ -11,6 +11,7 @@
 #              and the listener with -o /dev/null or --progress -v, against nc.openbsd and ncat
 #   udpflow    a file sent tool to tool over UDP (same tool on both ends): bytes delivered
 #   tls        TLS bulk through dotcat, ncat --ssl and socat OPENSSL pairs; one TLS round trip per client
+#   proxy      1 GiB through a SOCKS5 proxy (microsocks, dotcat's own) for dotcat and ncat; 500 concurrent clients
 #
 # "dotcat" is the Native AOT build (what the tool package installs on linux-x64); "dotcat R2R" is the ReadyToRun
 # framework-dependent build (the portable package, precompiled), for reference.
@@ -52,7 +53,7 @@ BIG=$((2 * 1024 * 1024 * 1024))
 SMALL=$((256 * 1024 * 1024))
 BIGFILE=$WORK/data-2GiB.bin
 SMALLFILE=$WORK/data-256MiB.bin
-ALL_SECTIONS=(tcp startup memory unix udp echo roundtrip oneway udpflow tls)
+ALL_SECTIONS=(tcp startup memory unix udp echo roundtrip oneway udpflow tls proxy)
 
 mkdir -p "$WORK" "$OUT" "$RESULTS"
 : >"$LOG"
@@ -930,6 +931,109 @@ for x in json.load(open(sys.argv[1]))["results"]: print("%s,%.1f,%.1f,%.1f" % (x
     kill_wait "$spid"
     md ""
     md "dotcat verifies the server against the certificate given as --ssl-trustfile; ncat --ssl and socat verify=0 do not verify."
+    md ""
+}
+
+# 7. Through a SOCKS5 proxy ---------------------------------------------------------------------------------------
+# proxy_bench CLIENT PROXYPORT FILE BYTES: like stream_bench, the client reaching a dotcat sink through the SOCKS5
+# proxy on PROXYPORT. Prints the median GiB/s or n/a.
+proxy_bench() {
+    local client=$1 pport=$2 file=$3 bytes=$4 addr secs got i
+    local -a rates=()
+    have "$client" || { echo n/a; return; }
+    for ((i = -1; i < RUNS; i++)); do
+        addr=$(free_port tcp)
+        L=("$DOTCAT" -l 127.0.0.1 "$addr")
+        case $client in
+            dotcat) C=("$DOTCAT" --proxy "127.0.0.1:$pport" --proxy-type socks5 127.0.0.1 "$addr") ;;
+            ncat) C=(ncat --proxy "127.0.0.1:$pport" --proxy-type socks5 127.0.0.1 "$addr") ;;
+        esac
+        if ((i < 0)); then # the warm-up verifies every byte arrived
+            transfer tcp "$addr" "$file" "$WORK/count" count >/dev/null || { say "  $client via :$pport: warm-up failed (see $LOG)"; echo n/a; return; }
+            got=$(tr -d ' ' <"$WORK/count")
+            [[ $got == "$bytes" ]] || { say "  $client via :$pport: sink received $got of $bytes bytes"; echo n/a; return; }
+            continue
+        fi
+        secs=$(transfer tcp "$addr" "$file") || { say "  $client via :$pport: run $((i + 1)) failed"; break; }
+        rates+=("$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.4f\n", b / s / 1073741824 }')")
+    done
+    say "  $client via :$pport: ${rates[*]:-none} GiB/s"
+    median "${rates[@]}"
+}
+
+# proxy_concurrent PROXYPORT ECHOPORT N: N SOCKS5 clients at once through the proxy to the echo server, 64 KiB each
+# way; prints "ok=N lost=BYTES secs=S" (python3 asyncio, bounded by a 60 s timeout).
+proxy_concurrent() {
+    timeout -k 2 90 python3 - "$@" <<'PY' 2>>"$LOG"
+import asyncio, os, sys, time
+pport, eport, n = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+async def one():
+    r, w = await asyncio.open_connection("127.0.0.1", pport)
+    w.write(b"\x05\x01\x00"); await w.drain()
+    if await r.readexactly(2) != b"\x05\x00": raise RuntimeError("method")
+    w.write(b"\x05\x01\x00\x01\x7f\x00\x00\x01" + eport.to_bytes(2, "big")); await w.drain()
+    reply = await r.readexactly(10)
+    if reply[1] != 0: raise RuntimeError("refused %d" % reply[1])
+    data = os.urandom(65536)
+    w.write(data); await w.drain()
+    back = await r.readexactly(len(data))
+    w.close()
+    return 0 if back == data else len(data)
+async def main():
+    t0 = time.time()
+    results = await asyncio.wait_for(asyncio.gather(*(one() for _ in range(n)), return_exceptions=True), 60)
+    ok = sum(1 for x in results if x == 0)
+    lost = sum(65536 for x in results if x != 0)
+    print("ok=%d lost=%d secs=%.2f" % (ok, lost, time.time() - t0))
+asyncio.run(main())
+PY
+}
+
+section_proxy() {
+    say "proxy: 1 GiB through a SOCKS5 proxy (microsocks, dotcat -l --proxy-type socks5), $RUNS runs each"
+    local file=$WORK/data-1GiB.bin bytes=$((1024 * 1024 * 1024)) mport dport eport mpid dpid epid r line
+    local -A rate=()
+    make_file "$file" "$bytes"
+    cat "$file" >/dev/null
+    build_helpers echoserver
+    md "### Through a SOCKS5 proxy (1 GiB, 127.0.0.1, median of $RUNS)"
+    md ""
+    md "| client | proxy | GiB/s |"
+    md "|---|---|---:|"
+    mport=$(free_port tcp)
+    if command -v microsocks >/dev/null; then
+        timeout -k 2 1800 microsocks -i 127.0.0.1 -p "$mport" >/dev/null 2>>"$LOG" &
+        mpid=$!
+        if wait_ready tcp "$mport" "$mpid"; then
+            rate[dotcat:microsocks]=$(proxy_bench dotcat "$mport" "$file" "$bytes")
+            rate[ncat:microsocks]=$(proxy_bench ncat "$mport" "$file" "$bytes")
+        fi
+        kill_wait "$mpid"
+    fi
+    dport=$(free_port tcp)
+    # -m 1000: the 500-client point needs more than the default 100 clients at once.
+    timeout -k 2 1800 "$DOTCAT" -l 127.0.0.1 "$dport" --proxy-type socks5 -m 1000 </dev/null >/dev/null 2>>"$LOG" &
+    dpid=$!
+    if wait_ready tcp "$dport" "$dpid"; then
+        rate[dotcat:dotcat]=$(proxy_bench dotcat "$dport" "$file" "$bytes")
+        rate[ncat:dotcat]=$(proxy_bench ncat "$dport" "$file" "$bytes")
+        eport=$(free_port tcp)
+        "$OUT/echoserver" "$eport" 300 >/dev/null 2>>"$LOG" &
+        epid=$!
+        if wait_ready tcp "$eport" "$epid"; then
+            line=$(proxy_concurrent "$dport" "$eport" 500)
+            say "  500 concurrent through dotcat's server: ${line:-failed}"
+        fi
+        kill_wait "$epid"
+    fi
+    kill_wait "$dpid"
+    for r in dotcat:microsocks ncat:microsocks dotcat:dotcat ncat:dotcat; do
+        md "| ${r%%:*} | $( [[ ${r#*:} == dotcat ]] && echo "dotcat -l --proxy-type socks5" || echo microsocks) | $(fmt %.2f "${rate[$r]:-n/a}") |"
+    done
+    md ""
+    md "dotcat/ncat through microsocks = $(ratio "${rate[dotcat:microsocks]:-n/a}" "${rate[ncat:microsocks]:-n/a}"); dotcat's server/microsocks with the dotcat client = $(ratio "${rate[dotcat:dotcat]:-n/a}" "${rate[dotcat:microsocks]:-n/a}"), with the ncat client = $(ratio "${rate[ncat:dotcat]:-n/a}" "${rate[ncat:microsocks]:-n/a}"). The sink is dotcat -l."
+    md ""
+    md "500 SOCKS5 clients at once through dotcat's server to an echo server, 64 KiB each way: ${line:-n/a}."
     md ""
 }
 

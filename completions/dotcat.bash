@@ -37,6 +37,14 @@ _dotcat() {
         --time-format) :; return ;;
         -e|--exec) :; return ;;
         -c|--sh-exec) :; return ;;
+        --proxy) :; return ;;
+        --proxy-type) _dotcat_reply < <(compgen -W 'http socks4 socks4a socks5' -- "$cur"); return ;;
+        --proxy-auth) :; return ;;
+        --proxy-dns) _dotcat_reply < <(compgen -W 'both local none remote' -- "$cur"); return ;;
+        --allow) :; return ;;
+        --deny) :; return ;;
+        --allowfile) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
+        --denyfile) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
         -o|--output) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
         -x|--hex-dump) type compopt &>/dev/null && compopt -o filenames; _dotcat_reply < <(compgen -f -- "$cur"); return ;;
         -d|--delay) :; return ;;
@@ -46,7 +54,7 @@ _dotcat() {
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
+        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat --proxy --proxy-type --proxy-auth --proxy-dns --allow --deny --allowfile --denyfile -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
         return
     fi
 
@@ -55,7 +63,7 @@ _dotcat() {
         w=${COMP_WORDS[i]}
         if [[ -n $skip ]]; then skip=; [[ $w == = ]] && skip=1; continue; fi
         case $w in
-            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
+            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|--proxy|--proxy-type|--proxy-auth|--proxy-dns|--allow|--deny|--allowfile|--denyfile|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
             --) ;;
             -*) ;;
             *) (( n++ )) ;;

@@ -13,7 +13,7 @@ function __dotcat_no_positional
             continue
         end
         switch $t
-            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--ssl-servername' '--ssl-trustfile' '--ssl-fingerprint' '--ssl-alpn' '--ssl-cert' '--ssl-key' '--ssl-key-password-file' '--ssl-min-version' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color'
+            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--ssl-servername' '--ssl-trustfile' '--ssl-fingerprint' '--ssl-alpn' '--ssl-cert' '--ssl-key' '--ssl-key-password-file' '--ssl-min-version' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '--proxy' '--proxy-type' '--proxy-auth' '--proxy-dns' '--allow' '--deny' '--allowfile' '--denyfile' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color'
                 set skip 1
             case '-*'
             case '*'
@@ -59,6 +59,14 @@ complete -c dotcat -s 'e' -l 'exec' -x -d 'Connect the socket to a program\'s st
 complete -c dotcat -s 'c' -l 'sh-exec' -x -d 'The same through the system shell (/bin/sh -c, cmd.exe /c)'
 complete -c dotcat -l 'broker' -d 'Listen: relay each client\'s data to every other client'
 complete -c dotcat -l 'chat' -d '--broker with <userN> name prefixes and join/leave announcements'
+complete -c dotcat -l 'proxy' -x -d 'Connect through the proxy at HOST[:PORT] (default port 1080 SOCKS, 3128 HTTP)'
+complete -c dotcat -l 'proxy-type' -x -a 'http socks4 socks4a socks5' -d 'The proxy\'s protocol: socks4, socks4a, socks5, http (default); with -l, serve socks5 or http'
+complete -c dotcat -l 'proxy-auth' -x -d 'USER:PASS for the proxy (or DOTCAT_PROXY_AUTH); with -l, what clients must give'
+complete -c dotcat -l 'proxy-dns' -x -a 'both local none remote' -d 'Where the target\'s name is resolved: local, remote (default), both, none'
+complete -c dotcat -l 'allow' -x -d 'Listen: serve only these addresses, CIDR blocks or names (repeatable)'
+complete -c dotcat -l 'deny' -x -d 'Listen: refuse these addresses, CIDR blocks or names (repeatable)'
+complete -c dotcat -l 'allowfile' -r -F -d '--allow for each entry in FILE (# comments)'
+complete -c dotcat -l 'denyfile' -r -F -d '--deny for each entry in FILE (# comments)'
 complete -c dotcat -s 'z' -d 'Scan: report which PORTS accept a connection, send no data'
 complete -c dotcat -s 'o' -l 'output' -r -F -d 'Copy the session\'s bytes, both directions in order, to FILE'
 complete -c dotcat -s 'x' -l 'hex-dump' -r -F -d 'Hex dump of the session to FILE (> sent, < received)'

@@ -54,6 +54,14 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         ,@('--sh-exec', 'The same through the system shell (/bin/sh -c, cmd.exe /c)')
         ,@('--broker', 'Listen: relay each client''s data to every other client')
         ,@('--chat', '--broker with <userN> name prefixes and join/leave announcements')
+        ,@('--proxy', 'Connect through the proxy at HOST[:PORT] (default port 1080 SOCKS, 3128 HTTP)')
+        ,@('--proxy-type', 'The proxy''s protocol: socks4, socks4a, socks5, http (default); with -l, serve socks5 or http')
+        ,@('--proxy-auth', 'USER:PASS for the proxy (or DOTCAT_PROXY_AUTH); with -l, what clients must give')
+        ,@('--proxy-dns', 'Where the target''s name is resolved: local, remote (default), both, none')
+        ,@('--allow', 'Listen: serve only these addresses, CIDR blocks or names (repeatable)')
+        ,@('--deny', 'Listen: refuse these addresses, CIDR blocks or names (repeatable)')
+        ,@('--allowfile', '--allow for each entry in FILE (# comments)')
+        ,@('--denyfile', '--deny for each entry in FILE (# comments)')
         ,@('-z', 'Scan: report which PORTS accept a connection, send no data')
         ,@('-o', 'Copy the session''s bytes, both directions in order, to FILE')
         ,@('--output', 'Copy the session''s bytes, both directions in order, to FILE')
@@ -75,8 +83,10 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
     )
     $values = [System.Collections.Hashtable]::new([System.StringComparer]::Ordinal)   # -u is not -U
     $values['--respond'] = @('chargen', 'daytime', 'discard', 'echo', 'time', 'upper', 'uppercase')
+    $values['--proxy-type'] = @('http', 'socks4', 'socks4a', 'socks5')
+    $values['--proxy-dns'] = @('both', 'local', 'none', 'remote')
     $values['--color'] = @('always', 'auto', 'never')
-    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--ssl-servername', '--ssl-trustfile', '--ssl-fingerprint', '--ssl-alpn', '--ssl-cert', '--ssl-key', '--ssl-key-password-file', '--ssl-min-version', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color')
+    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--ssl-servername', '--ssl-trustfile', '--ssl-fingerprint', '--ssl-alpn', '--ssl-cert', '--ssl-key', '--ssl-key-password-file', '--ssl-min-version', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '--proxy', '--proxy-type', '--proxy-auth', '--proxy-dns', '--allow', '--deny', '--allowfile', '--denyfile', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color')
 
     $word = "$wordToComplete"
     $before = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | ForEach-Object { $_.ToString() })

@@ -45,7 +45,7 @@ internal static class Program
     /// </summary>
     public static async Task<int> RunAsync(string[] args, DotcatConsole console, CancellationToken cancellationToken)
     {
-        CommandLineRequest request = CommandLine.Parse(args, console.Directory);
+        CommandLineRequest request = CommandLine.Parse(args, console.Directory, console.Environment);
         if (request.UsageError is { } usage)
         {
             new Log(console.Stderr, color: StderrColor(request.UsageColor, console)).Error(usage);

@@ -1,20 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 
 namespace Dotcat.Access;
 
 /// <summary>Resolves a host name to its addresses (injected, so tests need no DNS).</summary>
 internal delegate Task<IPAddress[]> HostResolver(string host, CancellationToken cancellationToken);
-
-/// <summary>The four access options as given (each may be repeated); nothing parsed yet.</summary>
-internal sealed record AccessSpec(
-    IReadOnlyList<string> Allow, IReadOnlyList<string> Deny, IReadOnlyList<string> AllowFiles, IReadOnlyList<string> DenyFiles)
-{
-    public static AccessSpec None { get; } = new([], [], [], []);
-
-    public bool IsEmpty => Allow.Count == 0 && Deny.Count == 0 && AllowFiles.Count == 0 && DenyFiles.Count == 0;
-}
 
 /// <summary>
 /// Builds an <see cref="AccessList"/> from the four options, once, at start. Entries are addresses, CIDR blocks and

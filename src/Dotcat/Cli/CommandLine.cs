@@ -14,8 +14,9 @@ internal sealed record CommandLineRequest(DotcatOptions? Options, ParseResult? B
 /// <summary>The whole trip from argv to a checked <see cref="DotcatOptions"/>, shared by Program and the tests.</summary>
 internal static partial class CommandLine
 {
-    /// <summary>Parses <paramref name="args"/>; <c>--send</c> globs are matched under <paramref name="directory"/> (default: the current one).</summary>
-    public static CommandLineRequest Parse(string[] args, string? directory = null)
+    /// <summary>Parses <paramref name="args"/>; <c>--send</c> globs are matched under <paramref name="directory"/> (default: the current one),
+    /// and <paramref name="environment"/> is read for proxy credentials (default: the process's).</summary>
+    public static CommandLineRequest Parse(string[] args, string? directory = null, Func<string, string?>? environment = null)
     {
         var cli = new DotcatCommand();
         (Mode? spelledMode, string[] rest) = SplitSpelledMode(args);
@@ -32,7 +33,7 @@ internal static partial class CommandLine
             return new(null, parse, null);
         try
         {
-            return new(OptionsBinder.Bind(cli, parse, spelledMode, directory ?? Directory.GetCurrentDirectory()), null, null);
+            return new(OptionsBinder.Bind(cli, parse, spelledMode, directory ?? Directory.GetCurrentDirectory(), environment), null, null);
         }
         catch (Diagnostics.UsageException e)
         {

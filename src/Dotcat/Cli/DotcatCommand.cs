@@ -189,6 +189,7 @@ internal sealed partial class DotcatCommand
         };
         foreach (Option option in TlsSymbols)
             Root.Options.Insert(Root.Options.IndexOf(Respond), option);
+        AddProxyOptions();
         // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
         Root.HelpName = "dotcat";
     }

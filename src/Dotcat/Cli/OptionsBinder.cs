@@ -17,7 +17,7 @@ namespace Dotcat.Cli;
 internal static partial class OptionsBinder
 {
     /// <summary>The options <paramref name="parse"/> asks for; <c>--send</c> globs are matched under <paramref name="directory"/>.</summary>
-    public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode, string directory)
+    public static DotcatOptions Bind(DotcatCommand cli, ParseResult parse, Mode? spelledMode, string directory, Func<string, string?>? environment = null)
     {
         bool listen = parse.GetValue(cli.Listen);
         if (spelledMode == Mode.Connect && listen)
@@ -55,6 +55,7 @@ internal static partial class OptionsBinder
             options = options with { Endpoint = unix ? BindUnixPath(options, operands, udp, source, sourcePort) : BindIp(options, operands, udp, source, sourcePort) };
 
         options = BindService(cli, parse, options);
+        options = BindAccess(cli, parse, BindProxy(cli, parse, options, environment ?? Environment.GetEnvironmentVariable));
         CheckListenRules(options);
         TimeSpan? quit = parse.GetValue(cli.Quit);
         CheckServiceRules(options, quit);
@@ -197,8 +198,8 @@ internal static partial class OptionsBinder
         if (service is Service.RelayService)
             return;
         Conflict(options.IsScan, "-z", service.Option);
-        // Responders and the broker end a client only when it leaves: no idle timer, no quit timer applies.
-        if (service is Service.Respond or Service.Broker)
+        // Responders, the broker and a proxy end a client only when it leaves: no idle timer, no quit timer applies.
+        if (service is Service.Respond or Service.Broker or Service.Proxy)
         {
             Conflict(options.IdleTimeout is not null, "-i/--idle-timeout", service.Option);
             Conflict(quit is not null, "-q", service.Option);

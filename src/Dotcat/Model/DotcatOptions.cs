@@ -25,7 +25,7 @@ internal enum ColorMode
 /// Everything a run of dotcat needs, made and checked once by the binder (<c>Cli/OptionsBinder</c>), then only read:
 /// every combination it lets through means something. Defaults are the defaults of SPEC section 2.
 /// </summary>
-internal sealed record DotcatOptions
+internal sealed partial record DotcatOptions
 {
     public Mode Mode { get; init; }
 

@@ -4,7 +4,7 @@ namespace Dotcat.Model;
 /// What serves a connection: stdin/stdout relayed (<see cref="Relay"/>), a built-in responder, a program per
 /// connection (<c>-e</c>/<c>-c</c>), or the broker (<c>--broker</c>/<c>--chat</c>). Chosen once, by the binder.
 /// </summary>
-internal abstract record Service
+internal abstract partial record Service
 {
     private Service()
     {

@@ -13,7 +13,7 @@ namespace Dotcat.Modes;
 /// The run's <see cref="Service"/>, made once before any socket opens (an unwritable <c>-o</c> file fails first),
 /// then asked to serve each connection the mode brings, concurrently when the listener keeps open.
 /// </summary>
-internal abstract class ServiceRun : IAsyncDisposable
+internal abstract partial class ServiceRun : IAsyncDisposable
 {
     public static ServiceRun Start(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken) =>
         options.Service switch
@@ -21,6 +21,7 @@ internal abstract class ServiceRun : IAsyncDisposable
             Service.Respond respond => new RespondRun(respond, log),
             Service.Exec exec => new ExecRun(new ExecService(exec.Command, options, log)),
             Service.Broker broker => new BrokerRun(broker, console, log, cancellationToken),
+            Service.Proxy proxy => new ProxyRun(proxy, options, log),
             _ => new RelayRun(options, console, log, cancellationToken),
         };
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
+using Dotcat.Model;
+
 namespace Dotcat.Proxy;
 
 /// <summary>

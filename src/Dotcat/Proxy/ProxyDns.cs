@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using Dotcat.Diagnostics;
 
+using Dotcat.Model;
+
 namespace Dotcat.Proxy;
 
 /// <summary>What the proxy is asked to connect to: an address, or a host name the proxy resolves.</summary>

@@ -6,6 +6,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Dotcat.Diagnostics;
 
+using Dotcat.Model;
+
 namespace Dotcat.Proxy;
 
 /// <summary>

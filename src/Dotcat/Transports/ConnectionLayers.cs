@@ -26,10 +26,11 @@ internal delegate ValueTask<bool> ConnectionFilter(Connection connection, Cancel
 /// </summary>
 internal static class ConnectionLayers
 {
-    public static IConnector Connector(DotcatOptions options, Log log) => new SocketConnector(options, log);
+    public static IConnector Connector(DotcatOptions options, Log log) =>
+        options.Proxy is { } proxy ? new ProxyConnector(options, proxy, log) : new SocketConnector(options, log);
 
     public static ConnectionWrapper Wrapper(DotcatOptions options, Log log) =>
         TlsLayer.For(options, log) ?? (static (connection, _) => ValueTask.FromResult(connection));
 
-    public static ConnectionFilter Filter(DotcatOptions options, Log log) => static (_, _) => ValueTask.FromResult(true);
+    public static ConnectionFilter Filter(DotcatOptions options, Log log) => AccessFilter.For(options, log);
 }

@@ -23,7 +23,7 @@ internal static class Listening
 
     /// <summary>A bound UDP or Unix datagram socket, waiting for its first datagram.</summary>
     public static async Task<DatagramPort> BindDatagramAsync(DotcatOptions options, Log log, CancellationToken cancellationToken) =>
-        new(await BindAsync(options, SocketType.Dgram, log, cancellationToken), options.Endpoint.Protocol);
+        new(await BindAsync(options, SocketType.Dgram, log, cancellationToken), options.Endpoint.Protocol, AccessFilter.Predicate(options, log));
 
     private static async Task<Socket> BindAsync(DotcatOptions options, SocketType type, Log log, CancellationToken cancellationToken)
     {
@@ -94,8 +94,9 @@ internal sealed class StreamListener(Socket socket, Protocol protocol) : IDispos
 /// <summary>
 /// A bound datagram socket (UDP, Unix datagram), served one of three ways: as a connection to the first peer that
 /// speaks, as one connection with every peer, or datagram by datagram (<see cref="ReceiveAsync"/>, <see cref="ReplyAsync"/>).
+/// A datagram from a sender <paramref name="admit"/> refuses (access control) is dropped, whichever way.
 /// </summary>
-internal sealed class DatagramPort(Socket socket, Protocol protocol) : IDisposable
+internal sealed class DatagramPort(Socket socket, Protocol protocol, Func<EndPoint, bool>? admit = null) : IDisposable
 {
     private bool _handedOver;
 
@@ -112,8 +113,14 @@ internal sealed class DatagramPort(Socket socket, Protocol protocol) : IDisposab
     {
         var buffer = new byte[Math.Max(MaxDatagram, Datagrams.MaxUdp) + 1];
         var from = new SocketAddress(socket.AddressFamily);
-        int read = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken);
-        EndPoint sender = socket.LocalEndPoint!.Create(from);
+        int read;
+        EndPoint sender;
+        do
+        {
+            read = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken);
+            sender = socket.LocalEndPoint!.Create(from);
+        }
+        while (admit is not null && !admit(sender));
         log.Info($"connection from {Endpoints.Format(sender)}");
 
         // A Unix datagram client that bound no address can be heard but not answered.
@@ -134,7 +141,7 @@ internal sealed class DatagramPort(Socket socket, Protocol protocol) : IDisposab
     public Connection AllPeers(Log log)
     {
         _handedOver = true;
-        var duplex = new MultiPeerDatagramDuplex(socket, MaxDatagram, from => log.Info($"connection from {Endpoints.Format(from)}"));
+        var duplex = new MultiPeerDatagramDuplex(socket, MaxDatagram, from => log.Info($"connection from {Endpoints.Format(from)}"), admit);
         return Connection.OverSocket(socket, duplex, protocol, peer: Endpoints.Format(socket.LocalEndPoint));
     }
 
@@ -147,7 +154,8 @@ internal sealed class DatagramPort(Socket socket, Protocol protocol) : IDisposab
             try
             {
                 SocketReceiveFromResult received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, anySender, cancellationToken);
-                return (received.ReceivedBytes, received.RemoteEndPoint);
+                if (admit is null || admit(received.RemoteEndPoint))
+                    return (received.ReceivedBytes, received.RemoteEndPoint);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
             {

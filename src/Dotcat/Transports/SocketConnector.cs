@@ -85,7 +85,8 @@ internal sealed class SocketConnector(DotcatOptions options, Log log) : IConnect
                 throw;
             }
         }
-        throw new DotcatException($"cannot connect to {name}: {SocketErrors.Describe(lastError)}");
+        // The SocketError travels as the inner exception: dotcat's proxy server picks its SOCKS5 reply from it.
+        throw new DotcatException($"cannot connect to {name}: {SocketErrors.Describe(lastError)}", ExitCodes.Failure, new SocketException((int)lastError));
     }
 
     public static IPAddress AnyOf(AddressFamily family) =>

@@ -18,6 +18,19 @@ internal sealed class ToolFactAttribute : FactAttribute
     }
 }
 
+/// <summary>The same for theories.</summary>
+internal sealed class ToolTheoryAttribute : TheoryAttribute
+{
+    public ToolTheoryAttribute(string program)
+    {
+        if (OperatingSystem.IsWindows())
+            Skip = "needs a Unix-like system";
+        else if (ExternalProcess.Find(program) is null)
+            Skip = $"{program} is not installed";
+        Timeout = 60_000;
+    }
+}
+
 /// <summary>
 /// A real proxy server or client started by a test on loopback and stopped by its PID (with its children). These
 /// tools cannot listen on port 0, so <see cref="FreePort"/> finds one and <see cref="WaitForAcceptAsync"/> retries a

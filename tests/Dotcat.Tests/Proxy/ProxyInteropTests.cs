@@ -51,7 +51,7 @@ public sealed class ProxyInteropTests
 
     private static ProxyTarget Name(int port) => ProxyTarget.ForName("127.0.0.1", port);
 
-    private static async Task<ExternalProcess> MicrosocksAsync(int port, bool auth)
+    internal static async Task<ExternalProcess> MicrosocksAsync(int port, bool auth)
     {
         ExternalProcess process = auth
             ? ExternalProcess.Start("microsocks", "-i", "127.0.0.1", "-p", port.ToString(), "-u", "alice", "-P", "pw")
@@ -81,7 +81,7 @@ public sealed class ProxyInteropTests
             .ShouldBe($"proxy 127.0.0.1:{port}: the SOCKS5 proxy requires authentication (give --proxy-auth USER:PASS)");
     }
 
-    private static async Task<(ExternalProcess Process, TempDir Dir)> DantedAsync(int port)
+    internal static async Task<(ExternalProcess Process, TempDir Dir)> DantedAsync(int port)
     {
         var dir = new TempDir();
         string config = dir.Path("danted.conf");

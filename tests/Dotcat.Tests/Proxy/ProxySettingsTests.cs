@@ -21,7 +21,7 @@ public sealed class ProxySettingsTests
     public void Proxy_address_type_and_default_port(string proxy, string? type, string host, int port, string expectedName)
     {
         var expected = Enum.Parse<ProxyType>(expectedName);
-        ProxySettings settings = ProxySettings.Create(proxy, type, null, null, NoEnvironment);
+        ProxySettings settings = ProxyParsers.CreateSettings(proxy, type, null, null, NoEnvironment);
         settings.ShouldBe(new ProxySettings(host, port, expected, null, expected == ProxyType.Socks4 ? ProxyDnsMode.Local : ProxyDnsMode.Remote));
     }
 
@@ -38,7 +38,7 @@ public sealed class ProxySettingsTests
     [InlineData("127.0.0.1", "socks6", "--proxy-type must be socks4, socks4a, socks5 or http, not 'socks6'")]
     public void Bad_values_are_one_line_usage_errors(string proxy, string? type, string message)
     {
-        UsageException e = Should.Throw<UsageException>(() => ProxySettings.Create(proxy, type, null, null, NoEnvironment));
+        UsageException e = Should.Throw<UsageException>(() => ProxyParsers.CreateSettings(proxy, type, null, null, NoEnvironment));
         e.Message.ShouldBe(message);
     }
 
@@ -48,17 +48,17 @@ public sealed class ProxySettingsTests
     [InlineData("both", "Both")]
     [InlineData("none", "None")]
     public void Dns_modes(string text, string mode) =>
-        ProxySettings.Create("127.0.0.1", "socks5", null, text, NoEnvironment).Dns.ShouldBe(Enum.Parse<ProxyDnsMode>(mode));
+        ProxyParsers.CreateSettings("127.0.0.1", "socks5", null, text, NoEnvironment).Dns.ShouldBe(Enum.Parse<ProxyDnsMode>(mode));
 
     [Fact]
     public void A_bad_dns_mode_is_a_usage_error() =>
-        Should.Throw<UsageException>(() => ProxySettings.Create("127.0.0.1", null, null, "maybe", NoEnvironment))
+        Should.Throw<UsageException>(() => ProxyParsers.CreateSettings("127.0.0.1", null, null, "maybe", NoEnvironment))
             .Message.ShouldBe("--proxy-dns must be local, remote, both or none, not 'maybe'");
 
     [Fact]
     public void Credentials_split_at_the_first_colon_and_hide_the_password()
     {
-        ProxyCredentials credentials = ProxySettings.Create("127.0.0.1", null, "alice:s3:cret", null, NoEnvironment).Credentials!;
+        ProxyCredentials credentials = ProxyParsers.CreateSettings("127.0.0.1", null, "alice:s3:cret", null, NoEnvironment).Credentials!;
         credentials.ShouldBe(new ProxyCredentials("alice", "s3:cret"));
         credentials.ToString().ShouldNotContain("s3");
     }
@@ -67,17 +67,17 @@ public sealed class ProxySettingsTests
     [InlineData("alice")]
     [InlineData(":pass")]
     public void Credentials_without_a_user_or_colon_are_usage_errors(string auth) =>
-        Should.Throw<UsageException>(() => ProxySettings.Create("127.0.0.1", null, auth, null, NoEnvironment))
+        Should.Throw<UsageException>(() => ProxyParsers.CreateSettings("127.0.0.1", null, auth, null, NoEnvironment))
             .Message.ShouldBe("--proxy-auth must be USER:PASS");
 
     [Fact]
     public void Socks5_credentials_must_fit_RFC_1929()
     {
-        Should.Throw<UsageException>(() => ProxySettings.Create("127.0.0.1", "socks5", new string('u', 256) + ":p", null, NoEnvironment))
+        Should.Throw<UsageException>(() => ProxyParsers.CreateSettings("127.0.0.1", "socks5", new string('u', 256) + ":p", null, NoEnvironment))
             .Message.ShouldBe("--proxy-auth: a SOCKS5 user name is at most 255 bytes");
-        Should.Throw<UsageException>(() => ProxySettings.Create("127.0.0.1", "socks5", "u:", null, NoEnvironment))
+        Should.Throw<UsageException>(() => ProxyParsers.CreateSettings("127.0.0.1", "socks5", "u:", null, NoEnvironment))
             .Message.ShouldBe("--proxy-auth: SOCKS5 needs a password of at least 1 byte");
-        ProxySettings.Create("127.0.0.1", "http", "u:", null, NoEnvironment).Credentials.ShouldBe(new ProxyCredentials("u", ""));
+        ProxyParsers.CreateSettings("127.0.0.1", "http", "u:", null, NoEnvironment).Credentials.ShouldBe(new ProxyCredentials("u", ""));
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class ProxySettingsTests
     public void Credentials_come_from_the_option_then_DOTCAT_then_NCAT(string? option, string? dotcat, string? ncat, string? user)
     {
         var environment = new Dictionary<string, string?> { ["DOTCAT_PROXY_AUTH"] = dotcat, ["NCAT_PROXY_AUTH"] = ncat };
-        ProxySettings settings = ProxySettings.Create("127.0.0.1", null, option, null, name => environment.GetValueOrDefault(name));
+        ProxySettings settings = ProxyParsers.CreateSettings("127.0.0.1", null, option, null, name => environment.GetValueOrDefault(name));
         settings.Credentials?.User.ShouldBe(user);
         if (user is null)
             settings.Credentials.ShouldBeNull();
@@ -97,7 +97,7 @@ public sealed class ProxySettingsTests
 
     [Fact]
     public void A_bad_environment_value_names_the_variable() =>
-        Should.Throw<UsageException>(() => ProxySettings.Create("127.0.0.1", null, null, null, name => string.Equals(name, "NCAT_PROXY_AUTH", StringComparison.Ordinal) ? "nocolon" : null))
+        Should.Throw<UsageException>(() => ProxyParsers.CreateSettings("127.0.0.1", null, null, null, name => string.Equals(name, "NCAT_PROXY_AUTH", StringComparison.Ordinal) ? "nocolon" : null))
             .Message.ShouldBe("NCAT_PROXY_AUTH must be USER:PASS");
 }
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dotcat.Access;
+namespace Dotcat.Model;
 
 /// <summary>Whether a client may connect, and the words for the <c>-v</c> line when it may not.</summary>
 internal readonly record struct AccessDecision(bool Admitted, string? Reason)
@@ -12,7 +12,7 @@ internal readonly record struct AccessDecision(bool Admitted, string? Reason)
 
 /// <summary>
 /// Who may connect to a listener: <c>--allow</c>/<c>--allowfile</c> and <c>--deny</c>/<c>--denyfile</c>, already
-/// parsed and resolved (see <see cref="AccessListBuilder"/>). Deny wins over allow; once any allow rule exists,
+/// parsed and resolved (see <c>Access/AccessListBuilder</c>). Deny wins over allow; once any allow rule exists,
 /// everyone it does not cover is refused. A listener calls <see cref="Admits"/> on every accept, so the rules are kept
 /// as plain integers and masks: a check is a few comparisons per rule and allocates nothing.
 /// </summary>

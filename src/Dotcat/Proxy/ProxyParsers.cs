@@ -2,57 +2,19 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Dotcat.Diagnostics;
+using Dotcat.Model;
 
 namespace Dotcat.Proxy;
 
-/// <summary><c>--proxy-type</c>: the protocol spoken to the proxy.</summary>
-internal enum ProxyType
+/// <summary>The option parsers; each returns a one-line message for a bad value.</summary>
+internal static class ProxyParsers
 {
-    Http,
-    Socks4,
-    Socks4a,
-    Socks5,
-}
-
-/// <summary>
-/// <c>--proxy-dns</c>, as ncat defines it: where a target's host name is resolved. <see cref="Local"/>: here, and a
-/// name that does not resolve is an error; <see cref="Remote"/>: names go to the proxy as they are (ncat's default);
-/// <see cref="Both"/>: here first, the proxy when that fails; <see cref="None"/>: no resolution at all, only address
-/// literals are accepted.
-/// </summary>
-internal enum ProxyDnsMode
-{
-    Local,
-    Remote,
-    Both,
-    None,
-}
-
-/// <summary><c>--proxy-auth USER:PASS</c>, split at the first colon (a password may contain colons).</summary>
-internal sealed record ProxyCredentials(string User, string Password)
-{
-    /// <summary>Never print the password, not even in a debugger or a test failure.</summary>
-    public override string ToString() => $"{User}:***";
-}
-
-/// <summary>
-/// Everything needed to reach a target through a proxy, checked once: where the proxy is, what it speaks, who we are
-/// to it, and where target names are resolved. Built by <see cref="Create"/> from the option values as typed.
-/// </summary>
-internal sealed record ProxySettings(string Host, int Port, ProxyType Type, ProxyCredentials? Credentials, ProxyDnsMode Dns)
-{
-    public const int SocksPort = 1080;
-    public const int HttpPort = 3128;
-
-    /// <summary>Where messages say the proxy is: <c>127.0.0.1:1080</c>, <c>[::1]:3128</c>.</summary>
-    public string Display => ProxyText.Format(Host, Port);
-
     /// <summary>
     /// The settings for <c>--proxy</c> <paramref name="proxy"/> with the other options as given (null when absent).
     /// Credentials come from <c>--proxy-auth</c>, else <c>DOTCAT_PROXY_AUTH</c>, else <c>NCAT_PROXY_AUTH</c> (read
     /// through <paramref name="environment"/>). Bad values are a <see cref="UsageException"/>.
     /// </summary>
-    public static ProxySettings Create(string proxy, string? type, string? auth, string? dns, Func<string, string?> environment)
+    public static ProxySettings CreateSettings(string proxy, string? type, string? auth, string? dns, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         ArgumentNullException.ThrowIfNull(environment);
@@ -81,14 +43,10 @@ internal sealed record ProxySettings(string Host, int Port, ProxyType Type, Prox
         if (credentials is not null && proxyType == ProxyType.Socks5 && !ProxyParsers.FitsSocks5(credentials, out error))
             throw new UsageException(error!);
 
-        int defaultPort = proxyType == ProxyType.Http ? HttpPort : SocksPort;
+        int defaultPort = proxyType == ProxyType.Http ? ProxySettings.HttpPort : ProxySettings.SocksPort;
         return new ProxySettings(host, port ?? defaultPort, proxyType, credentials, dnsMode);
     }
-}
 
-/// <summary>The option parsers; each returns a one-line message for a bad value.</summary>
-internal static class ProxyParsers
-{
     public const string AuthVariable = "DOTCAT_PROXY_AUTH";
     public const string NcatAuthVariable = "NCAT_PROXY_AUTH";
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dotcat.Access;
+namespace Dotcat.Model;
 
 /// <summary>
 /// One access entry as a network: an address and a prefix length (<c>10.0.0.0/8</c>, <c>::1/128</c>). A single address
