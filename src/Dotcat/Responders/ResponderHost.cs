@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
 using Dotcat.Text;
@@ -180,6 +181,7 @@ internal sealed class ResponderHost(Responder responder, Log log)
         }
 
         /// <summary>Sends the answer to what one read brought (and at EOF, to what was still held); true if there was one.</summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> AnswerAsync(ReadOnlyMemory<byte> data, bool end, CancellationToken cancellationToken)
         {
             try
@@ -227,6 +229,7 @@ internal sealed class ResponderHost(Responder responder, Log log)
             _reply.Write("\n"u8);
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
         {
             if (answer.IsEmpty)
