@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
 using Dotcat.Text;
@@ -169,8 +168,15 @@ internal sealed class ResponderHost(Responder responder, Log log)
                     // At EOF the held bytes of an unfinished character can never complete: they are a request as they are.
                     if (_carry is not null && !end)
                         data = data[.._carry.Complete(data.Span)];
-                    bool answered = await AnswerAsync(data, end, cancellationToken);
-                    if (end || (answered && responder.ClosesAfterFirstAnswer))
+                    // Written here rather than through SendAsync: echo's hot path stays one async frame deep.
+                    ReadOnlyMemory<byte> answer = AnswerTo(data, end);
+                    if (!answer.IsEmpty)
+                    {
+                        await peer.WriteAsync(answer, cancellationToken);
+                        Sent += answer.Length;
+                    }
+                    _reply.Release();
+                    if (end || (!answer.IsEmpty && responder.ClosesAfterFirstAnswer))
                         return;
                 }
                 finally
@@ -180,31 +186,16 @@ internal sealed class ResponderHost(Responder responder, Log log)
             }
         }
 
-        /// <summary>Sends the answer to what one read brought (and at EOF, to what was still held); true if there was one.</summary>
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> AnswerAsync(ReadOnlyMemory<byte> data, bool end, CancellationToken cancellationToken)
+        /// <summary>The answer to what one read brought (and at EOF, to what was still held); empty when there is none.</summary>
+        private ReadOnlyMemory<byte> AnswerTo(ReadOnlyMemory<byte> data, bool end)
         {
-            try
-            {
-                ReadOnlyMemory<byte> answer;
-                if (_lines is null)
-                {
-                    answer = data.IsEmpty ? default : Answer(data);
-                }
-                else
-                {
-                    while (_lines.TryTake(ref data, out ReadOnlyMemory<byte> line))
-                        AnswerLine(line.Span);
-                    if (end && _lines.TryTakeRest(out ReadOnlyMemory<byte> rest))
-                        AnswerLine(rest.Span);
-                    answer = _reply.WrittenMemory;
-                }
-                return await SendAsync(answer, cancellationToken);
-            }
-            finally
-            {
-                _reply.Release();
-            }
+            if (_lines is null)
+                return data.IsEmpty ? default : Answer(data);
+            while (_lines.TryTake(ref data, out ReadOnlyMemory<byte> line))
+                AnswerLine(line.Span);
+            if (end && _lines.TryTakeRest(out ReadOnlyMemory<byte> rest))
+                AnswerLine(rest.Span);
+            return _reply.WrittenMemory;
         }
 
         private ReadOnlyMemory<byte> Answer(ReadOnlyMemory<byte> request) => responder.Answer(request.Span, _reply) switch
@@ -229,7 +220,6 @@ internal sealed class ResponderHost(Responder responder, Log log)
             _reply.Write("\n"u8);
         }
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
         {
             if (answer.IsEmpty)
