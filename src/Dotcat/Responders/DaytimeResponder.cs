@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Dotcat.Model;
-using Dotcat.Relay;
 using Dotcat.Text;
 
 namespace Dotcat.Responders;
@@ -17,23 +16,13 @@ internal sealed class DaytimeResponder(ResponderSettings settings) : Responder
     public override string Name => "daytime";
     public override ResponderKind Kind => ResponderKind.Daytime;
     public override string Summary => "sends the date and time as one line, then closes (RFC 867)";
+    public override bool SpeaksFirst => true;
+    public override bool ClosesAfterFirstAnswer => true;
 
-    public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)
-    {
-        await peer.WriteAsync(Line(), cancellationToken);
-        await peer.CompleteWritesAsync();
-    }
-
-    public override bool Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply)
-    {
-        reply.Write(Line());
-        return true;
-    }
-
-    private byte[] Line()
+    public override int Speak(long said, int size, IBufferWriter<byte> reply)
     {
         DateTimeOffset now = settings.Clock.GetLocalNow();
         string zone = Strftime.LocalZoneName(settings.Clock.LocalTimeZone, now);
-        return Encoding.UTF8.GetBytes(Strftime.Format(Format, now, zone) + "\r\n");
+        return (int)Encoding.UTF8.GetBytes(Strftime.Format(Format, now, zone) + "\r\n", reply);
     }
 }

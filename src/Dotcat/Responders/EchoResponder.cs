@@ -1,6 +1,5 @@
 using System.Buffers;
 using Dotcat.Model;
-using Dotcat.Relay;
 
 namespace Dotcat.Responders;
 
@@ -11,15 +10,5 @@ internal sealed class EchoResponder : Responder
     public override ResponderKind Kind => ResponderKind.Echo;
     public override string Summary => "sends back every byte received (RFC 862)";
 
-    public override async Task ServeAsync(Duplex peer, CancellationToken cancellationToken)
-    {
-        await ReadChunksAsync(peer, peer, static (p, chunk, ct) => p.WriteAsync(chunk, ct), cancellationToken);
-        await peer.CompleteWritesAsync();
-    }
-
-    public override bool Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply)
-    {
-        reply.Write(request);
-        return true;
-    }
+    public override AnswerIs Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply) => AnswerIs.TheRequest;
 }

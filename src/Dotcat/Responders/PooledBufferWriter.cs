@@ -4,11 +4,13 @@ namespace Dotcat.Responders;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays borrowed from the shared pool and given back on dispose, so a reply
-/// being built costs memory only while it exists.
+/// being built costs memory only while it exists: nothing is borrowed before the first write, and
+/// <see cref="Release"/> gives the array back between replies.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(256);
+    private const int SmallestArray = 256;
+    private byte[] _buffer = [];
 
     public int WrittenCount { get; private set; }
 
@@ -36,21 +38,27 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Forgets what was written, keeping the array for the next reply.</summary>
     public void Clear() => WrittenCount = 0;
 
-    public void Dispose()
+    /// <summary>Forgets what was written and gives the array back; the writer stays usable.</summary>
+    public void Release()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
         WrittenCount = 0;
     }
+
+    public void Dispose() => Release();
 
     private void Reserve(int sizeHint)
     {
         int needed = WrittenCount + Math.Max(sizeHint, 1);
         if (needed <= _buffer.Length)
             return;
-        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(needed, SmallestArray), _buffer.Length * 2));
         _buffer.AsSpan(0, WrittenCount).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        int written = WrittenCount;
+        Release();
         _buffer = larger;
+        WrittenCount = written;
     }
 }

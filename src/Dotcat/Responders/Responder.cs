@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using Dotcat.Diagnostics;
 using Dotcat.Model;
-using Dotcat.Relay;
 
 namespace Dotcat.Responders;
 
@@ -15,16 +12,38 @@ internal sealed record ResponderSettings
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
+/// <summary>How a stream client's bytes are cut into requests (a datagram is always one whole request).</summary>
+internal enum Requests
+{
+    /// <summary>Each read as it came.</summary>
+    Chunks,
+
+    /// <summary>Each read, less the first bytes of a UTF-8 character it cut in two: they wait for the next read.</summary>
+    Text,
+
+    /// <summary>Each line without its line end; a line longer than 4 KiB is answered in pieces.</summary>
+    Lines,
+}
+
+/// <summary>What <see cref="Responder.Answer"/> produced.</summary>
+internal enum AnswerIs
+{
+    Nothing,
+
+    /// <summary>The bytes written to the reply.</summary>
+    Written,
+
+    /// <summary>The request itself, unchanged: the host sends the bytes it read without copying them.</summary>
+    TheRequest,
+}
+
 /// <summary>
-/// A built-in service that answers clients by itself (SPEC section 5), in two forms: a conversation with a stream
-/// peer (TCP, Unix stream), and an answer to one datagram (UDP, Unix datagram). One instance serves a whole listener,
-/// so per-connection state lives inside <see cref="ServeAsync"/>.
+/// A built-in service that answers clients by itself (SPEC section 5), as a transform: what it answers to a request,
+/// what it says unasked. <see cref="ResponderHost"/> does all the reading, writing and framing, over streams and
+/// datagrams alike, so a responder holds no per-client state and one instance serves a whole listener.
 /// </summary>
 internal abstract class Responder
 {
-    /// <summary>Bytes borrowed per read. Buffers come from the pool only while data flows, never while a client idles.</summary>
-    protected const int ChunkSize = 16 * 1024;
-
     public abstract string Name { get; }
 
     public abstract ResponderKind Kind { get; }
@@ -35,93 +54,24 @@ internal abstract class Responder
     /// <summary>One line for <c>--help</c> and shell completions.</summary>
     public abstract string Summary { get; }
 
-    /// <summary>Talks with one stream client until the conversation is over; the caller closes the connection.</summary>
-    public abstract Task ServeAsync(Duplex peer, CancellationToken cancellationToken);
-
-    /// <summary>The reply to one datagram, written to <paramref name="reply"/>; false when there is none.</summary>
-    public abstract bool Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply);
+    public virtual Requests Requests => Requests.Chunks;
 
     /// <summary>
-    /// The stream loop shared by responders that answer what they read: waits for data without a buffer, then hands
-    /// each chunk to <paramref name="onChunk"/>; returns at the client's EOF.
+    /// True when it talks before the client does (<see cref="Speak"/>) instead of answering requests. One that does
+    /// not close after its first answer keeps talking until the client leaves; what the client sends is dropped.
     /// </summary>
-    protected static async Task ReadChunksAsync<TState>(
-        Duplex peer, TState state, Func<TState, ReadOnlyMemory<byte>, CancellationToken, ValueTask> onChunk, CancellationToken cancellationToken)
-    {
-        var fairness = new Fairness();
-        while (true)
-        {
-            await fairness.YieldIfBusyAsync(peer.WaitForInputAsync(cancellationToken));
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-            try
-            {
-                int read = await peer.ReadAsync(buffer, cancellationToken);
-                if (read == 0)
-                    return;
-                await onChunk(state, buffer.AsMemory(0, read), cancellationToken);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-}
+    public virtual bool SpeaksFirst => false;
 
-/// <summary>
-/// Socket continuations of responders run on the runtime's few socket threads (<see cref="InlineSocketCompletions"/>).
-/// A client that keeps data flowing could keep such a thread in one conversation's loop for as long as every call
-/// completes at once, so after a run of such calls the loop steps aside once and lets the other clients in.
-/// </summary>
-internal sealed class Fairness
-{
-    private const int MaxSynchronousRun = 64;
-    private int _run;
+    /// <summary>True when the conversation ends (a half-close) once the first answer is sent.</summary>
+    public virtual bool ClosesAfterFirstAnswer => false;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask YieldIfBusyAsync(ValueTask operation)
-    {
-        if (!operation.IsCompleted)
-            _run = 0;
-        else if (++_run == MaxSynchronousRun)
-        {
-            _run = 0;
-            await Task.Yield();
-        }
-        await operation;
-    }
-}
+    /// <summary>The answer to one request: a read, a line without its end, or a datagram.</summary>
+    public virtual AnswerIs Answer(ReadOnlySpan<byte> request, IBufferWriter<byte> reply) => AnswerIs.Nothing;
 
-/// <summary>Every responder, by name: what <c>--respond</c> accepts, lists and completes.</summary>
-internal static class ResponderCatalog
-{
-    public static IReadOnlyList<Responder> Create(ResponderSettings settings) =>
-    [
-        new EchoResponder(),
-        new UpperResponder(),
-        new TimeResponder(settings),
-        new DiscardResponder(),
-        new ChargenResponder(),
-        new DaytimeResponder(settings),
-    ];
-
-    /// <summary>Every name and alias, for <c>AcceptOnlyFromAmong</c> (which completions read).</summary>
-    public static string[] Names { get; } =
-        [.. Create(new ResponderSettings()).SelectMany(r => r.Aliases.Prepend(r.Name))];
-
-    /// <summary>One line per responder for <c>--help</c>: <c>echo: sends back ...</c>.</summary>
-    public static string Describe() => string.Join(
-        Environment.NewLine,
-        Create(new ResponderSettings()).Select(r => $"  {string.Join('|', r.Aliases.Prepend(r.Name))}: {r.Summary}"));
-
-    /// <summary>The responder called <paramref name="name"/> (or one of its aliases); the parser accepts no other names.</summary>
-    public static ResponderKind KindOf(string name) =>
-        Find(name, new ResponderSettings())?.Kind ?? throw new UsageException($"unknown responder '{name}'");
-
-    /// <summary>The responder called <paramref name="name"/> (or one of its aliases); null if there is none.</summary>
-    public static Responder? Find(string name, ResponderSettings settings) =>
-        Create(settings).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal) || r.Aliases.Contains(name, StringComparer.Ordinal));
-
-    /// <summary>The responder that does what <paramref name="kind"/> names.</summary>
-    public static Responder For(ResponderKind kind, ResponderSettings settings) => Create(settings).First(r => r.Kind == kind);
+    /// <summary>
+    /// What a responder that speaks first says next, having said <paramref name="said"/> bytes so far to this client
+    /// (or this datagram port): whole pieces filling about <paramref name="size"/> bytes, at least one piece (what a
+    /// datagram carries when <paramref name="size"/> is 0). Returns the number of bytes written.
+    /// </summary>
+    public virtual int Speak(long said, int size, IBufferWriter<byte> reply) => 0;
 }

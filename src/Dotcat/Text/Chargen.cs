@@ -18,12 +18,21 @@ internal sealed class Chargen
     /// <summary>Fills the whole buffer with the stream, continuing where the previous call stopped.</summary>
     public void Fill(Span<byte> buffer)
     {
+        Fill(buffer, from: _position);
+        _position = (int)((_position + buffer.Length) % Cycle.Length);
+    }
+
+    /// <summary>Fills the whole buffer with the stream from byte <paramref name="from"/> of it on.</summary>
+    public static void Fill(Span<byte> buffer, long from)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        int position = (int)(from % Cycle.Length);
         while (!buffer.IsEmpty)
         {
-            int count = Math.Min(buffer.Length, Cycle.Length - _position);
-            Cycle.AsSpan(_position, count).CopyTo(buffer);
+            int count = Math.Min(buffer.Length, Cycle.Length - position);
+            Cycle.AsSpan(position, count).CopyTo(buffer);
             buffer = buffer[count..];
-            _position = (_position + count) % Cycle.Length;
+            position = 0;
         }
     }
 

@@ -97,6 +97,8 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
         info.Environment.Remove("FORCE_COLOR");
+        // An in-process responder run (DotcatRun) sets this in the test process; a relay child must not inherit it.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         return new DotcatProcess(Process.Start(info)!, stdoutTarget);

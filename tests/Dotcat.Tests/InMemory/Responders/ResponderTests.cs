@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Dotcat.Diagnostics;
 using Dotcat.Responders;
 using Dotcat.Tests.Support;
 using Dotcat.Text;
@@ -15,7 +16,7 @@ public class ResponderTests
         Clock = new FixedClock(new DateTimeOffset(2026, 11, 21, 17, 5, 9, TimeSpan.FromHours(1)), Cet),
     };
 
-    private static Responder Get(string name) => ResponderCatalog.Find(name, Settings)!;
+    private static ResponderHost Get(string name) => new(ResponderCatalog.Find(name, Settings)!, Log.Null);
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -34,7 +35,7 @@ public class ResponderTests
         byte[][] chunks = [[0, 1, 2, 255], Bytes("héllo\r\n"), [.. Enumerable.Range(0, 256).Select(i => (byte)i)]];
         var peer = new FakeDuplex(chunks);
 
-        await Get("echo").ServeAsync(peer, CancellationToken.None);
+        await Get("echo").ConverseAsync(peer, CancellationToken.None);
 
         peer.Written.ShouldBe(chunks.SelectMany(c => c).ToArray());
         peer.WritesCompleted.ShouldBeTrue();
@@ -45,7 +46,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex([Bytes("héllo wörld "), [0xFF, (byte)'a', 0xC3]]);
 
-        await Get("upper").ServeAsync(peer, CancellationToken.None);
+        await Get("upper").ConverseAsync(peer, CancellationToken.None);
 
         // 0xC3 alone at EOF never completes, so it goes back unchanged.
         peer.Written.ShouldBe([.. Bytes("HÉLLO WÖRLD "), 0xFF, (byte)'A', 0xC3]);
@@ -58,7 +59,7 @@ public class ResponderTests
         byte[] e = Bytes("é"); // C3 A9
         var peer = new FakeDuplex([[(byte)'x', e[0]], [e[1], (byte)'y']]);
 
-        await Get("uppercase").ServeAsync(peer, CancellationToken.None);
+        await Get("uppercase").ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.ShouldBe("XÉY");
     }
@@ -68,7 +69,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex("%H:%M\n%A %Z\r\n", "%Y", "-%m\n");
 
-        await Get("time").ServeAsync(peer, CancellationToken.None);
+        await Get("time").ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.ShouldBe("17:05\nSaturday CET\n2026-11\n");
         peer.WritesCompleted.ShouldBeTrue();
@@ -79,7 +80,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex("\n\r\n%S");
 
-        await Get("time").ServeAsync(peer, CancellationToken.None);
+        await Get("time").ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.ShouldBe("2026-11-21 17:05:09\n2026-11-21 17:05:09\n09\n");
     }
@@ -88,9 +89,9 @@ public class ResponderTests
     public async Task Time_uses_the_time_format_option_for_empty_requests()
     {
         var peer = new FakeDuplex("\n");
-        Responder time = ResponderCatalog.Find("time", Settings with { TimeFormat = "%H.%M.%S" })!;
+        var time = new ResponderHost(ResponderCatalog.Find("time", Settings with { TimeFormat = "%H.%M.%S" })!, Log.Null);
 
-        await time.ServeAsync(peer, CancellationToken.None);
+        await time.ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.ShouldBe("17.05.09\n");
     }
@@ -100,7 +101,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex(new string('x', 10_000));
 
-        await Get("time").ServeAsync(peer, CancellationToken.None);
+        await Get("time").ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.Count(c => c == '\n').ShouldBe(3);
         peer.WrittenText.Replace("\n", "", StringComparison.Ordinal).ShouldBe(new string('x', 10_000));
@@ -111,7 +112,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex("a", "b", "c");
 
-        await Get("discard").ServeAsync(peer, CancellationToken.None);
+        await Get("discard").ConverseAsync(peer, CancellationToken.None);
 
         peer.Written.ShouldBeEmpty();
         peer.WritesCompleted.ShouldBeTrue();
@@ -122,7 +123,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex();
 
-        await Get("daytime").ServeAsync(peer, CancellationToken.None);
+        await Get("daytime").ConverseAsync(peer, CancellationToken.None);
 
         peer.WrittenText.ShouldBe("Saturday, November 21, 2026 17:05:09-CET\r\n");
         peer.WritesCompleted.ShouldBeTrue();
@@ -133,7 +134,7 @@ public class ResponderTests
     {
         var peer = new FakeDuplex([], leaveAfterWrites: 3);
 
-        await Get("chargen").ServeAsync(peer, CancellationToken.None);
+        await Get("chargen").ConverseAsync(peer, CancellationToken.None);
 
         peer.Writes.ShouldBe(3);
         var expected = new byte[peer.Written.Length];
@@ -153,7 +154,7 @@ public class ResponderTests
     {
         var output = new ArrayBufferWriter<byte>();
 
-        Get(name).Answer(Bytes(request), output).ShouldBeTrue();
+        Get(name).AnswerDatagram(Bytes(request), output).ShouldBeTrue();
 
         Encoding.UTF8.GetString(output.WrittenSpan).ShouldBe(reply);
     }
@@ -161,18 +162,18 @@ public class ResponderTests
     [Fact]
     public void Discard_answers_no_datagram()
     {
-        Get("discard").Answer(Bytes("x"), new ArrayBufferWriter<byte>()).ShouldBeFalse();
+        Get("discard").AnswerDatagram(Bytes("x"), new ArrayBufferWriter<byte>()).ShouldBeFalse();
     }
 
     [Fact]
     public void Chargen_answers_each_datagram_with_the_next_line()
     {
-        Responder chargen = Get("chargen");
+        ResponderHost chargen = Get("chargen");
         var first = new ArrayBufferWriter<byte>();
         var second = new ArrayBufferWriter<byte>();
 
-        chargen.Answer([], first);
-        chargen.Answer([], second);
+        chargen.AnswerDatagram([], first);
+        chargen.AnswerDatagram([], second);
 
         first.WrittenSpan.ToArray().ShouldBe(Chargen.Line(0));
         second.WrittenSpan.ToArray().ShouldBe(Chargen.Line(1));

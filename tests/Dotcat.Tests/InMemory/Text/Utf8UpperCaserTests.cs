@@ -36,14 +36,10 @@ public class Utf8UpperCaserTests
     [Fact]
     public void Upper_converts_a_character_split_across_reads()
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
+        var stream = new CarriedText();
 
-        caser.Transform([(byte)'h', 0xC3], output);
-        output.WrittenSpan.ToArray().ShouldBe([(byte)'H']);
-
-        caser.Transform([0xA9, (byte)'!'], output);
-        output.WrittenSpan.ToArray().ShouldBe(Encoding.UTF8.GetBytes("HÉ!"));
+        stream.Read([(byte)'h', 0xC3]).ShouldBe([(byte)'H']);
+        stream.Read([0xA9, (byte)'!']).ShouldBe(Encoding.UTF8.GetBytes("É!"));
     }
 
     [Theory]
@@ -82,55 +78,37 @@ public class Utf8UpperCaserTests
     }
 
     [Fact]
-    public void Upper_holds_an_incomplete_character_until_flush()
+    public void Upper_holds_an_incomplete_character_until_the_end()
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
+        var stream = new CarriedText();
 
-        caser.Transform([(byte)'a', 0xF0, 0x90, 0x90], output);
-        output.WrittenSpan.ToArray().ShouldBe([(byte)'A']);
-
-        caser.Flush(output);
-        output.WrittenSpan.ToArray().ShouldBe([(byte)'A', 0xF0, 0x90, 0x90]);
+        stream.Read([(byte)'a', 0xF0, 0x90, 0x90]).ShouldBe([(byte)'A']);
+        stream.End().ShouldBe([0xF0, 0x90, 0x90]);
     }
 
     [Fact]
     public void Upper_releases_held_bytes_unchanged_when_the_next_read_does_not_continue_them()
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
+        var stream = new CarriedText();
 
-        caser.Transform([0xE2, 0x82], output);
-        caser.Transform("a"u8, output);
-
-        output.WrittenSpan.ToArray().ShouldBe([0xE2, 0x82, (byte)'A']);
+        stream.Read([0xE2, 0x82]).ShouldBeEmpty();
+        stream.Read("a"u8.ToArray()).ShouldBe([0xE2, 0x82, (byte)'A']);
     }
 
     [Fact]
     public void Upper_keeps_holding_across_an_empty_read()
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
+        var stream = new CarriedText();
 
-        caser.Transform([0xC3], output);
-        caser.Transform([], output);
-        caser.Transform([0xA9], output);
-
-        output.WrittenSpan.ToArray().ShouldBe(Encoding.UTF8.GetBytes("É"));
+        stream.Read([0xC3]).ShouldBeEmpty();
+        stream.Read([]).ShouldBeEmpty();
+        stream.Read([0xA9]).ShouldBe(Encoding.UTF8.GetBytes("É"));
     }
 
     [Fact]
-    public void Flush_without_held_bytes_writes_nothing_and_the_caser_continues()
+    public void An_unfinished_character_at_the_end_of_whole_text_goes_out_unchanged()
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
-
-        caser.Flush(output);
-        caser.Transform([0xC3], output);
-        caser.Flush(output);
-        caser.Transform([0xA9, (byte)'b'], output);
-
-        output.WrittenSpan.ToArray().ShouldBe([0xC3, 0xA9, (byte)'B']);
+        Upper([(byte)'b', 0xC3]).ShouldBe([(byte)'B', 0xC3]);
     }
 
     [Fact]
@@ -143,14 +121,36 @@ public class Utf8UpperCaserTests
 
     private static byte[] Upper(params byte[][] reads)
     {
-        var caser = new Utf8UpperCaser();
-        var output = new ArrayBufferWriter<byte>();
-        foreach (byte[] read in reads)
+        var stream = new CarriedText();
+        byte[] output = [.. reads.SelectMany(stream.Read)];
+        return [.. output, .. stream.End()];
+    }
+
+    /// <summary>A stream read in pieces, as the responder host reads it: Utf8Carry holds a cut character back.</summary>
+    private sealed class CarriedText
+    {
+        private readonly Utf8Carry _carry = new();
+
+        public byte[] Read(byte[] read)
         {
-            caser.Transform(read, output);
+            var buffer = new byte[3 + read.Length];
+            int carried = _carry.Prepend(buffer);
+            read.CopyTo(buffer, carried);
+            ReadOnlySpan<byte> data = buffer.AsSpan(0, carried + read.Length);
+            return Upper(data[.._carry.Complete(data)]);
         }
 
-        caser.Flush(output);
-        return output.WrittenSpan.ToArray();
+        public byte[] End()
+        {
+            var buffer = new byte[3];
+            return Upper(buffer.AsSpan(0, _carry.Prepend(buffer)));
+        }
+
+        private static byte[] Upper(ReadOnlySpan<byte> text)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            Utf8UpperCaser.ToUpper(text, output);
+            return output.WrittenSpan.ToArray();
+        }
     }
 }

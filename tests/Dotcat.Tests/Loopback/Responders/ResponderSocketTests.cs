@@ -28,7 +28,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
     {
         using Socket client = await listener.AcceptAsync();
         await using var peer = new SocketDuplex(client);
-        await responder.ServeAsync(peer, CancellationToken.None);
+        await new ResponderHost(responder, Log.Null).ConverseAsync(peer, CancellationToken.None);
     }
 
     private static Socket TcpListener()
