@@ -53,7 +53,7 @@ internal abstract class ServiceRun : IAsyncDisposable
             _log = log;
             _tools = ToolboxRun.Open(options.Toolbox, log, console);
             _stdout = new StdoutWriter(console.Stdout);
-            if (options.KeepOpen && !options.Endpoint.IsDatagram)
+            if (options.KeepOpen && options.Mode == Mode.Listen && !options.Endpoint.IsDatagram)
             {
                 _shared = new StdinFanOut(_tools.Input, log);
                 // Not awaited: a blocked read of a terminal cannot be cancelled. It reports its own failure.
