@@ -109,7 +109,8 @@ internal static class OptionsBinder
     private static Endpoint.Unix BindUnixPath(DotcatOptions options, string[] operands, bool datagram, string? source, int? portOption)
     {
         Conflict(portOption is not null, "-p/--source-port", "-U/--unixsock");
-        Conflict(source is not null, "-s/--source", "-U/--unixsock");
+        // A Unix datagram client may name its own socket (-s PATH), as in ncat: where the server's replies go.
+        Conflict(source is not null && !(datagram && options.Mode == Mode.Connect), "-s/--source", "-U/--unixsock");
         Conflict(options.Family != IpFamily.Any, options.Family == IpFamily.IPv4 ? "-4" : "-6", "-U/--unixsock");
         Conflict(options.ReusePort, "--reuseport", "-U/--unixsock");
         string path = operands switch
@@ -122,7 +123,7 @@ internal static class OptionsBinder
             throw new UsageException($"{path}: abstract socket names (@name) exist only on Linux");
         if (datagram && OperatingSystem.IsWindows())
             throw new UsageException("Unix datagram sockets (-U -u) are not available on Windows");
-        return datagram ? new Endpoint.UnixDatagram(path) : new Endpoint.UnixStream(path);
+        return datagram ? new Endpoint.UnixDatagram(path, source) : new Endpoint.UnixStream(path);
     }
 
     /// <summary><c>-z HOST PORTS</c>: connect mode's operands, the second one a port list.</summary>
