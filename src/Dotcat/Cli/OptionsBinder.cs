@@ -258,7 +258,8 @@ internal static class OptionsBinder
             Conflict(toolbox.Crlf && options.Service is not Service.Exec, "-C/--crlf", server);
             Conflict(toolbox.LineDelay is not null, "-d/--delay", server);
             Conflict(toolbox.SendGlobs.Count > 0, "--send", server);
-            Conflict(toolbox.SendOnly, "--send-only", server);
+            // ncat's --send-only broker: stdin reaches the clients, nothing they send is passed on.
+            Conflict(toolbox.SendOnly && options.Service is not Service.Broker, "--send-only", server);
             Conflict(toolbox.RecvOnly, "--recv-only", server);
             Conflict(toolbox.Progress, "--progress", server);
         }

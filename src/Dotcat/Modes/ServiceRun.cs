@@ -20,7 +20,7 @@ internal abstract class ServiceRun : IAsyncDisposable
         {
             Service.Respond respond => new RespondRun(respond, log),
             Service.Exec exec => new ExecRun(new ExecService(exec.Command, options, log)),
-            Service.Broker broker => new BrokerRun(broker, console, log, cancellationToken),
+            Service.Broker broker => new BrokerRun(broker, options, console, log, cancellationToken),
             _ => new RelayRun(options, console, log, cancellationToken),
         };
 
@@ -110,12 +110,12 @@ internal abstract class ServiceRun : IAsyncDisposable
         private readonly BrokerHub _hub;
         private readonly StdoutWriter _stdout;
 
-        public BrokerRun(Service.Broker broker, DotcatConsole console, Log log, CancellationToken cancellationToken)
+        public BrokerRun(Service.Broker broker, DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
         {
             _stdout = new StdoutWriter(console.Stdout);
             var stdin = new StdinFanOut(new StdinReader(console.Stdin), log, BrokerHub.ReadSize);
             _ = stdin.RunAsync(cancellationToken);
-            _hub = new BrokerHub(broker.Chat, stdin, _stdout, log);
+            _hub = new BrokerHub(broker.Chat, stdin, _stdout, log, sendOnly: options.Toolbox.SendOnly);
         }
 
         public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>
