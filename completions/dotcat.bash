@@ -51,10 +51,11 @@ _dotcat() {
         --send) :; return ;;
         --exclude) :; return ;;
         --color) _dotcat_reply < <(compgen -W 'always auto never' -- "$cur"); return ;;
+        --completions) _dotcat_reply < <(compgen -W 'bash fish powershell pwsh zsh' -- "$cur"); return ;;
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat --proxy --proxy-type --proxy-auth --proxy-dns --allow --deny --allowfile --denyfile -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color' -- "$cur")
+        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown -N --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat --proxy --proxy-type --proxy-auth --proxy-dns --allow --deny --allowfile --denyfile -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color --completions' -- "$cur")
         return
     fi
 
@@ -63,7 +64,7 @@ _dotcat() {
         w=${COMP_WORDS[i]}
         if [[ -n $skip ]]; then skip=; [[ $w == = ]] && skip=1; continue; fi
         case $w in
-            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|--proxy|--proxy-type|--proxy-auth|--proxy-dns|--allow|--deny|--allowfile|--denyfile|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color) skip=1 ;;
+            -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|--proxy|--proxy-type|--proxy-auth|--proxy-dns|--allow|--deny|--allowfile|--denyfile|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color|--completions) skip=1 ;;
             --) ;;
             -*) ;;
             *) (( n++ )) ;;

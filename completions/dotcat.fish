@@ -13,7 +13,7 @@ function __dotcat_no_positional
             continue
         end
         switch $t
-            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--ssl-servername' '--ssl-trustfile' '--ssl-fingerprint' '--ssl-alpn' '--ssl-cert' '--ssl-key' '--ssl-key-password-file' '--ssl-min-version' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '--proxy' '--proxy-type' '--proxy-auth' '--proxy-dns' '--allow' '--deny' '--allowfile' '--denyfile' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color'
+            case '-s' '--source' '-p' '--source-port' '-m' '--max-conns' '-w' '--wait' '-i' '--idle-timeout' '-q' '--ssl-servername' '--ssl-trustfile' '--ssl-fingerprint' '--ssl-alpn' '--ssl-cert' '--ssl-key' '--ssl-key-password-file' '--ssl-min-version' '--respond' '--time-format' '-e' '--exec' '-c' '--sh-exec' '--proxy' '--proxy-type' '--proxy-auth' '--proxy-dns' '--allow' '--deny' '--allowfile' '--denyfile' '-o' '--output' '-x' '--hex-dump' '-d' '--delay' '--send' '--exclude' '--color' '--completions'
                 set skip 1
             case '-*'
             case '*'
@@ -39,6 +39,7 @@ complete -c dotcat -s 'w' -l 'wait' -x -d 'Connect timeout'
 complete -c dotcat -s 'i' -l 'idle-timeout' -x -d 'End a session (exit 1) after TIME with no data either way'
 complete -c dotcat -s 'q' -x -d 'After EOF on stdin, quit once nothing has arrived for TIME (0 at once, -1 never)'
 complete -c dotcat -l 'no-shutdown' -d 'Do not half-close the socket at EOF on stdin'
+complete -c dotcat -s 'N' -d 'Half-close at EOF on stdin (the default; for OpenBSD nc command lines)'
 complete -c dotcat -l 'reuseaddr' -d 'Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)'
 complete -c dotcat -l 'reuseport' -d 'Listen: SO_REUSEPORT, several listeners share one port'
 complete -c dotcat -s 'n' -l 'nodns' -d 'Numeric addresses only, no name resolution'
@@ -80,4 +81,5 @@ complete -c dotcat -l 'exclude' -x -d 'Leave files matching GLOB out of --send (
 complete -c dotcat -l 'progress' -d 'Live bytes and rate on stderr (when stderr is a terminal, or with -v)'
 complete -c dotcat -s 'v' -l 'verbose' -d 'Diagnostics on stderr; repeat for more (-vv)'
 complete -c dotcat -l 'color' -x -a 'always auto never' -d 'Colour stderr diagnostics: auto, always, never'
+complete -c dotcat -l 'completions' -x -a 'bash fish powershell pwsh zsh' -d 'Print the completion script for SHELL (bash, zsh, fish, pwsh)'
 complete -c dotcat -n __dotcat_no_positional -a '(__fish_print_hostnames)' -d 'host'

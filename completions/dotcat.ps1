@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         ,@('--idle-timeout', 'End a session (exit 1) after TIME with no data either way')
         ,@('-q', 'After EOF on stdin, quit once nothing has arrived for TIME (0 at once, -1 never)')
         ,@('--no-shutdown', 'Do not half-close the socket at EOF on stdin')
+        ,@('-N', 'Half-close at EOF on stdin (the default; for OpenBSD nc command lines)')
         ,@('--reuseaddr', 'Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)')
         ,@('--reuseport', 'Listen: SO_REUSEPORT, several listeners share one port')
         ,@('-n', 'Numeric addresses only, no name resolution')
@@ -80,13 +81,15 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         ,@('-v', 'Diagnostics on stderr; repeat for more (-vv)')
         ,@('--verbose', 'Diagnostics on stderr; repeat for more (-vv)')
         ,@('--color', 'Colour stderr diagnostics: auto, always, never')
+        ,@('--completions', 'Print the completion script for SHELL (bash, zsh, fish, pwsh)')
     )
     $values = [System.Collections.Hashtable]::new([System.StringComparer]::Ordinal)   # -u is not -U
     $values['--respond'] = @('chargen', 'daytime', 'discard', 'echo', 'time', 'upper', 'uppercase')
     $values['--proxy-type'] = @('http', 'socks4', 'socks4a', 'socks5')
     $values['--proxy-dns'] = @('both', 'local', 'none', 'remote')
     $values['--color'] = @('always', 'auto', 'never')
-    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--ssl-servername', '--ssl-trustfile', '--ssl-fingerprint', '--ssl-alpn', '--ssl-cert', '--ssl-key', '--ssl-key-password-file', '--ssl-min-version', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '--proxy', '--proxy-type', '--proxy-auth', '--proxy-dns', '--allow', '--deny', '--allowfile', '--denyfile', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color')
+    $values['--completions'] = @('bash', 'fish', 'powershell', 'pwsh', 'zsh')
+    $takesValue = @('-s', '--source', '-p', '--source-port', '-m', '--max-conns', '-w', '--wait', '-i', '--idle-timeout', '-q', '--ssl-servername', '--ssl-trustfile', '--ssl-fingerprint', '--ssl-alpn', '--ssl-cert', '--ssl-key', '--ssl-key-password-file', '--ssl-min-version', '--respond', '--time-format', '-e', '--exec', '-c', '--sh-exec', '--proxy', '--proxy-type', '--proxy-auth', '--proxy-dns', '--allow', '--deny', '--allowfile', '--denyfile', '-o', '--output', '-x', '--hex-dump', '-d', '--delay', '--send', '--exclude', '--color', '--completions')
 
     $word = "$wordToComplete"
     $before = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | ForEach-Object { $_.ToString() })

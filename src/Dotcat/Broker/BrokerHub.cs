@@ -14,7 +14,8 @@ namespace Dotcat.Broker;
 /// others. Memory stays bounded: once a client has <see cref="ThrottleMark"/> bytes waiting, senders pause until it
 /// takes some; a client that takes nothing for <see cref="SlowClientPatience"/> meanwhile is disconnected.
 /// </summary>
-internal sealed class BrokerHub(bool chat, StdinFanOut stdin, StdoutWriter stdout, Log log)
+/// <remarks>With <c>--send-only</c> (<paramref name="sendOnly"/>), as in ncat, only stdin reaches the clients: what they send is read and dropped.</remarks>
+internal sealed class BrokerHub(bool chat, StdinFanOut stdin, StdoutWriter stdout, Log log, bool sendOnly = false)
 {
     /// <summary>Bytes waiting for one client above which the senders wait for it.</summary>
     public const int ThrottleMark = 256 * 1024;
@@ -53,7 +54,7 @@ internal sealed class BrokerHub(bool chat, StdinFanOut stdin, StdoutWriter stdou
                     break;
                 ReadOnlySpan<byte> data = buffer.AsSpan(0, carried + read);
                 byte[] message = chat ? ChatText.Message(member.User, data[..carry.Complete(data)]) : data.ToArray();
-                if (message.Length == 0)
+                if (message.Length == 0 || sendOnly)
                     continue;
                 await stdout.WriteAsync(message, cancellationToken);
                 await BroadcastAsync(message, from: member, leave.Token);

@@ -69,7 +69,7 @@ internal static partial class CommandLine
     {
         string? unknown = parse.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t[0] == '-' && !cli.LiteralOperands.Contains(t));
         if (unknown is not null)
-            return $"unknown option '{unknown}'";
+            return UnknownOption.Describe(unknown, cli.Root);
         ParseError? unknownOperand = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("unknown option", StringComparison.Ordinal));
         return WithoutTypeName(Fragment((unknownOperand ?? parse.Errors[0]).Message));
     }

@@ -17,12 +17,13 @@ internal sealed partial class DotcatCommand
     private const string Summary = """
         dotcat - a cross-platform netcat
 
-          dotcat [options] HOST PORT          connect
-          dotcat [options] -l [HOST] PORT     listen (also: -l -p PORT)
+          dotcat [options] HOST [PORT]        connect
+          dotcat [options] -l [HOST] [PORT]   listen (also: -l -p PORT)
           dotcat [options] [-l] -U PATH       Unix domain socket (@name: Linux abstract namespace)
           dotcat connect|listen [options] ... the same, spelled out
           dotcat [options] -z HOST PORTS      port scan (PORTS: 22,80,8000-8100)
 
+        PORT defaults to 31337, as in ncat.
         TIME is seconds (1.5) or a number with a unit: 500ms, 2s, 1m, 1h.
         """;
 
@@ -67,7 +68,7 @@ internal sealed partial class DotcatCommand
     public Option<bool> NoShutdown { get; } = Flag("--no-shutdown", "Do not half-close the socket at EOF on stdin");
 
     /// <summary>OpenBSD nc's -N (shutdown at EOF) is dotcat's default; accepted so nc command lines work unchanged.</summary>
-    public Option<bool> ShutdownAtEof { get; } = new("-N") { Hidden = true };
+    public Option<bool> ShutdownAtEof { get; } = Flag("-N", "Half-close at EOF on stdin (the default; for OpenBSD nc command lines)");
 
     public Option<bool> ReuseAddr { get; } = Flag("--reuseaddr", "Listen: reuse the address (TIME_WAIT, a shared UDP port, a stale Unix socket file)");
     public Option<bool> ReusePort { get; } = Flag("--reuseport", "Listen: SO_REUSEPORT, several listeners share one port");
@@ -90,7 +91,6 @@ internal sealed partial class DotcatCommand
     {
         Description = "Print the completion script for SHELL (bash, zsh, fish, pwsh)",
         HelpName = "SHELL",
-        Hidden = true,
         Action = new CompletionsAction(),
     };
 
@@ -169,11 +169,11 @@ internal sealed partial class DotcatCommand
         Endpoint.Validators.Add(r =>
         {
             // System.CommandLine binds an unknown --option to a free positional slot; name it for what it is
-            // (unless it came after `--`, which makes every word an operand).
+            // (unless it came after `--`, which makes every word an operand). Root is set by the time a parse runs.
             foreach (Token token in r.Tokens)
             {
                 if (token.Value.Length > 1 && token.Value[0] == '-' && !LiteralOperands.Contains(token.Value))
-                    r.AddError($"unknown option '{token.Value}'");
+                    r.AddError(UnknownOption.Describe(token.Value, Root!));
             }
         });
 

@@ -81,20 +81,22 @@ internal static partial class OptionsBinder
 
         if (options.Mode == Mode.Connect)
         {
-            if (operands.Length < 2)
-                throw new UsageException(operands.Length == 0 ? "missing HOST and PORT" : "missing PORT after HOST");
-            return Make(CheckHost(options, operands[0]), ParsePort(operands[1], allowZero: false),
-                source is null ? null : CheckHost(options, source), portOption);
+            if (operands.Length == 0)
+                throw new UsageException("missing HOST to connect to");
+            // ncat's habit: `dotcat HOST` connects to port 31337.
+            int port = operands.Length > 1 ? ParsePort(operands[1], allowZero: false) : DefaultPort;
+            return Make(CheckHost(options, operands[0]), port, source is null ? null : CheckHost(options, source), portOption);
         }
 
         if (source is not null)
             throw new UsageException("cannot use -s/--source with -l/--listen (give the address to listen on as HOST)");
-        // Listen: PORT, HOST PORT, -p PORT, or HOST -p PORT.
+        // Listen: PORT, HOST PORT, -p PORT, or HOST -p PORT; without a port, ncat's 31337 (`-l`, `-l HOST`).
         return (operands.Length, portOption) switch
         {
-            (0, null) => throw new UsageException("missing PORT to listen on"),
+            (0, null) => Make(null, DefaultPort),
             (0, int port) => Make(null, port),
-            (1, null) => Make(null, ParsePort(operands[0], allowZero: true)),
+            (1, null) when LooksLikePort(operands[0]) => Make(null, ParsePort(operands[0], allowZero: true)),
+            (1, null) => Make(CheckHost(options, operands[0]), DefaultPort),
             // `-l -p 8301 8302`: a second port, not the IPv4 address 0.0.32.110.
             (1, int) when Endpoints.TryParsePort(operands[0], out _) => throw PortTwice(),
             (1, int port) => Make(CheckHost(options, operands[0]), port),
@@ -109,7 +111,8 @@ internal static partial class OptionsBinder
     private static Endpoint.Unix BindUnixPath(DotcatOptions options, string[] operands, bool datagram, string? source, int? portOption)
     {
         Conflict(portOption is not null, "-p/--source-port", "-U/--unixsock");
-        Conflict(source is not null, "-s/--source", "-U/--unixsock");
+        // A Unix datagram client may name its own socket (-s PATH), as in ncat: where the server's replies go.
+        Conflict(source is not null && !(datagram && options.Mode == Mode.Connect), "-s/--source", "-U/--unixsock");
         Conflict(options.Family != IpFamily.Any, options.Family == IpFamily.IPv4 ? "-4" : "-6", "-U/--unixsock");
         Conflict(options.ReusePort, "--reuseport", "-U/--unixsock");
         string path = operands switch
@@ -122,7 +125,7 @@ internal static partial class OptionsBinder
             throw new UsageException($"{path}: abstract socket names (@name) exist only on Linux");
         if (datagram && OperatingSystem.IsWindows())
             throw new UsageException("Unix datagram sockets (-U -u) are not available on Windows");
-        return datagram ? new Endpoint.UnixDatagram(path) : new Endpoint.UnixStream(path);
+        return datagram ? new Endpoint.UnixDatagram(path, source) : new Endpoint.UnixStream(path);
     }
 
     /// <summary><c>-z HOST PORTS</c>: connect mode's operands, the second one a port list.</summary>
@@ -181,8 +184,9 @@ internal static partial class OptionsBinder
     {
         if (options.Mode == Mode.Listen)
             return;
-        if (options.KeepOpen && options.Service is Service.RelayService or Service.Exec)
-            throw new UsageException("-k/--keep-open needs -l/--listen");
+        // Connect mode's -k is ncat 7.93's: the client outlives the peer's EOF and ends only when stdin has ended too.
+        if (options.KeepOpen && options.Service is Service.Exec)
+            throw new UsageException("-k/--keep-open with -e/-c needs -l/--listen");
         if (options.ReusePort)
             throw new UsageException("--reuseport needs -l/--listen");
         if (options.Service is Service.Respond or Service.Broker)
@@ -252,10 +256,12 @@ internal static partial class OptionsBinder
             string server = options.Service.Option;
             Conflict(toolbox.OutputFile is not null, "-o/--output", server);
             Conflict(toolbox.HexDumpFile is not null, "-x/--hex-dump", server);
-            Conflict(toolbox.Crlf, "-C/--crlf", server);
+            // As in ncat, -C with -e/-c turns the process's output LF into CRLF.
+            Conflict(toolbox.Crlf && options.Service is not Service.Exec, "-C/--crlf", server);
             Conflict(toolbox.LineDelay is not null, "-d/--delay", server);
             Conflict(toolbox.SendGlobs.Count > 0, "--send", server);
-            Conflict(toolbox.SendOnly, "--send-only", server);
+            // ncat's --send-only broker: stdin reaches the clients, nothing they send is passed on.
+            Conflict(toolbox.SendOnly && options.Service is not Service.Broker, "--send-only", server);
             Conflict(toolbox.RecvOnly, "--recv-only", server);
             Conflict(toolbox.Progress, "--progress", server);
         }
@@ -306,6 +312,12 @@ internal static partial class OptionsBinder
         }
         return bare;
     }
+
+    /// <summary>The port ncat uses when none is given, in both modes (SPEC section 2).</summary>
+    public const int DefaultPort = 31337;
+
+    /// <summary>All digits: a port (perhaps out of range, which is then an error), never a host name.</summary>
+    private static bool LooksLikePort(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
 
     private static int ParsePort(string text, bool allowZero) =>
         Endpoints.TryParsePort(text, out int port) && (allowZero || port != 0)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Dotcat.Diagnostics;
 using Dotcat.Model;
 using Dotcat.Relay;
+using Dotcat.Text;
 using Dotcat.Transports;
 
 namespace Dotcat.Exec;
@@ -18,7 +19,7 @@ internal sealed class ExecService(ExecCommand command, DotcatOptions options, Lo
 {
     public async Task ServeAsync(Connection connection, CancellationToken cancellationToken)
     {
-        await using var client = new ClientEnd(connection.Duplex);
+        await using var client = new ClientEnd(connection.Duplex, options.Toolbox.Crlf ? new CrlfTranslator() : null);
         await using var process = ProcessDuplex.Start(command, Environment(connection));
         log.Info($"running '{command.FileName}' for {connection.Peer}", level: 2);
 
@@ -34,8 +35,9 @@ internal sealed class ExecService(ExecCommand command, DotcatOptions options, Lo
     /// <summary>
     /// The client, where a reset reads as EOF: the process then sees its stdin close and can end, instead of waiting
     /// forever for a client that is gone (the relay ignores read failures, expecting the other side to fail too).
+    /// With <c>-C</c>, what the process prints reaches the client with CRLF line ends, as ncat does.
     /// </summary>
-    private sealed class ClientEnd(Duplex client) : Duplex
+    private sealed class ClientEnd(Duplex client, CrlfTranslator? crlf) : Duplex
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
@@ -50,15 +52,43 @@ internal sealed class ExecService(ExecCommand command, DotcatOptions options, Lo
         }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            client.WriteAsync(data, cancellationToken);
+            client.WriteAsync(crlf is null ? data : crlf.Translate(data), cancellationToken);
 
         public override ValueTask CompleteWritesAsync() => client.CompleteWritesAsync();
 
         public override ValueTask DisposeAsync() => client.DisposeAsync();
     }
 
-    /// <summary>DOTCAT_* variables describing the connection, like ncat's NCAT_*.</summary>
+    /// <summary>
+    /// DOTCAT_* variables describing the connection, and ncat's own NCAT_* spelling of them (upper-case protocol;
+    /// "localhost" and an empty port for a Unix socket), so scripts written for ncat run unchanged.
+    /// </summary>
     public static Dictionary<string, string> Environment(Connection connection)
+    {
+        Dictionary<string, string> environment = DotcatEnvironment(connection);
+        foreach (KeyValuePair<string, string> ncat in NcatEnvironment(connection))
+            environment[ncat.Key] = ncat.Value;
+        return environment;
+    }
+
+    private static Dictionary<string, string> NcatEnvironment(Connection connection)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["NCAT_PROTO"] = connection.Protocol is Protocol.Udp or Protocol.UnixDatagram ? "UDP" : "TCP",
+        };
+        foreach ((string side, EndPoint? endPoint) in new[] { ("REMOTE", connection.RemoteEndPoint), ("LOCAL", connection.LocalEndPoint) })
+        {
+            (string address, string port) = endPoint is IPEndPoint ip
+                ? (Endpoints.Unmapped(ip.Address).ToString(), ip.Port.ToString(CultureInfo.InvariantCulture))
+                : ("localhost", "");
+            environment[$"NCAT_{side}_ADDR"] = address;
+            environment[$"NCAT_{side}_PORT"] = port;
+        }
+        return environment;
+    }
+
+    private static Dictionary<string, string> DotcatEnvironment(Connection connection)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {

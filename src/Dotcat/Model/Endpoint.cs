@@ -40,7 +40,8 @@ internal abstract record Endpoint
         public override Protocol Protocol => Protocol.UnixStream;
     }
 
-    public sealed record UnixDatagram(string Path) : Unix(Path)
+    /// <summary>A Unix datagram socket; a client binds <paramref name="Source"/> (<c>-s PATH</c>) as its own address when given.</summary>
+    public sealed record UnixDatagram(string Path, string? Source = null) : Unix(Path)
     {
         public override Protocol Protocol => Protocol.UnixDatagram;
     }

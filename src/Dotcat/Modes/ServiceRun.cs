@@ -20,7 +20,7 @@ internal abstract partial class ServiceRun : IAsyncDisposable
         {
             Service.Respond respond => new RespondRun(respond, log),
             Service.Exec exec => new ExecRun(new ExecService(exec.Command, options, log)),
-            Service.Broker broker => new BrokerRun(broker, console, log, cancellationToken),
+            Service.Broker broker => new BrokerRun(broker, options, console, log, cancellationToken),
             Service.Proxy proxy => new ProxyRun(proxy, options, log),
             _ => new RelayRun(options, console, log, cancellationToken),
         };
@@ -54,7 +54,7 @@ internal abstract partial class ServiceRun : IAsyncDisposable
             _log = log;
             _tools = ToolboxRun.Open(options.Toolbox, log, console);
             _stdout = new StdoutWriter(console.Stdout);
-            if (options.KeepOpen && !options.Endpoint.IsDatagram)
+            if (options.KeepOpen && options.Mode == Mode.Listen && !options.Endpoint.IsDatagram)
             {
                 _shared = new StdinFanOut(_tools.Input, log);
                 // Not awaited: a blocked read of a terminal cannot be cancelled. It reports its own failure.
@@ -111,12 +111,12 @@ internal abstract partial class ServiceRun : IAsyncDisposable
         private readonly BrokerHub _hub;
         private readonly StdoutWriter _stdout;
 
-        public BrokerRun(Service.Broker broker, DotcatConsole console, Log log, CancellationToken cancellationToken)
+        public BrokerRun(Service.Broker broker, DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
         {
             _stdout = new StdoutWriter(console.Stdout);
             var stdin = new StdinFanOut(new StdinReader(console.Stdin), log, BrokerHub.ReadSize);
             _ = stdin.RunAsync(cancellationToken);
-            _hub = new BrokerHub(broker.Chat, stdin, _stdout, log);
+            _hub = new BrokerHub(broker.Chat, stdin, _stdout, log, sendOnly: options.Toolbox.SendOnly);
         }
 
         public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>

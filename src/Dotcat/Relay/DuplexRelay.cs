@@ -19,6 +19,7 @@ internal sealed record RelayOptions
 
     /// <summary>
     /// After the peer's EOF, how long the local end may have been quiet before the session ends anyway (socat's -t).
+    /// Infinite: the local end's own EOF alone ends it (connect mode's <c>-k</c>).
     /// </summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -142,9 +143,11 @@ internal static class DuplexRelay
             // its last data, then end, even though it is still open. A local end quiet for longer ends it at once.
             while (!upstream.IsCompleted)
             {
-                TimeSpan left = options.Linger - Stopwatch.GetElapsedTime(Volatile.Read(ref lastLocalData));
+                TimeSpan left = options.Linger == Timeout.InfiniteTimeSpan
+                    ? Timeout.InfiniteTimeSpan
+                    : options.Linger - Stopwatch.GetElapsedTime(Volatile.Read(ref lastLocalData));
                 bool busy = Volatile.Read(ref sending) || local.HasPendingInput;
-                if (left <= TimeSpan.Zero && !busy)
+                if (left != Timeout.InfiniteTimeSpan && left <= TimeSpan.Zero && !busy)
                     break;
                 using CancellationTokenSource quiet = Deadline.After(busy ? null : left, stop.Token);
                 await Task.WhenAny(upstream, chunkSent.WaitAsync(quiet.Token));

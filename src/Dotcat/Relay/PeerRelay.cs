@@ -13,6 +13,8 @@ internal static class PeerRelay
         HalfClose = options.HalfClose,
         QuitAfterEof = options.QuitAfterEof,
         IdleTimeout = options.IdleTimeout,
+        // Connect mode's -k (ncat 7.93+): the peer's EOF does not end the client; stdin's EOF still must come.
+        Linger = options.KeepOpen && options.Mode == Mode.Connect ? Timeout.InfiniteTimeSpan : new RelayOptions().Linger,
     };
 
     /// <summary>Relays <paramref name="local"/> with <paramref name="remote"/>, the connection with <paramref name="peer"/>.</summary>

@@ -131,7 +131,12 @@ internal static class PortScanner
         }
     }
 
-    /// <summary>An empty datagram; a refusal (ICMP port unreachable) means closed, a reply open, silence open|filtered.</summary>
+    /// <summary>
+    /// One zero byte, as ncat's <c>-zu</c> sends (many services ignore an empty datagram, so it would learn less); a
+    /// refusal (ICMP port unreachable) means closed, a reply open, silence open|filtered.
+    /// </summary>
+    private static readonly ReadOnlyMemory<byte> UdpProbe = new byte[] { 0 };
+
     public static async Task<PortState> ProbeUdpAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -139,7 +144,7 @@ internal static class PortScanner
         try
         {
             await socket.ConnectAsync(target, deadline.Token);
-            await socket.SendAsync(ReadOnlyMemory<byte>.Empty, SocketFlags.None, deadline.Token);
+            await socket.SendAsync(UdpProbe, SocketFlags.None, deadline.Token);
             await socket.ReceiveAsync(new byte[1], SocketFlags.None, deadline.Token);
             return PortState.Open;
         }

@@ -34,11 +34,27 @@ internal sealed class ToolboxRun : IAsyncDisposable
         IByteSource input = options.RecvOnly ? ByteSources.Silent
             : options.Files.Count > 0 ? new FilesSource(options.Files, log)
             : new StdinReader(console.Stdin);
+        WarnOfProxyHabit(options.HexDumpFile, log);
         SessionRecorder? recorder = SessionRecorder.Open(options.OutputFile, options.HexDumpFile, options.AppendOutput);
         // Progress on a file or pipe is noise nobody asked for, unless -v asks for everything.
         ProgressMeter? progress = options.Progress && (console.StderrIsTerminal || log.IsVerbose) ? new ProgressMeter(console.Stderr) : null;
         log.StatusLine = progress;
         return new ToolboxRun(options, input, recorder, progress);
+    }
+
+    /// <summary>
+    /// OpenBSD nc's <c>-x HOST:PORT</c> names a proxy; dotcat's <c>-x</c> names a hex-dump file. A new file called like
+    /// an address (<c>127.0.0.1:3128</c>, <c>proxy:8080</c>, <c>[::1]:1080</c>) is likely that habit: say so, and go on.
+    /// </summary>
+    private static void WarnOfProxyHabit(string? hexDumpFile, Log log)
+    {
+        if (hexDumpFile is null || File.Exists(hexDumpFile))
+            return;
+        string name = Path.GetFileName(hexDumpFile);
+        int colon = name.LastIndexOf(':');
+        string port = name[(colon + 1)..];
+        if (colon > 0 && port.Length is > 0 and <= 5 && port.All(char.IsAsciiDigit))
+            log.Warning($"-x writes a hex dump to a new file named '{name}'; a proxy (OpenBSD nc's -x {name}) is ncat's --proxy {name}");
     }
 
     /// <summary>The local end as the toolbox options want it; itself when no option applies.</summary>

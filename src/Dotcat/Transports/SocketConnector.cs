@@ -25,7 +25,7 @@ internal sealed class SocketConnector(DotcatOptions options, Log log) : IConnect
                 (Socket unixStream, _) = await UnixSockets.ConnectAsync(unix.Path, SocketType.Stream, options.ConnectTimeout, cancellationToken);
                 return Connection.OverSocket(unixStream, new SocketDuplex(unixStream), Protocol.UnixStream);
             case Endpoint.UnixDatagram unix:
-                (Socket unixDatagrams, IDisposable? ownAddress) = await UnixSockets.ConnectAsync(unix.Path, SocketType.Dgram, options.ConnectTimeout, cancellationToken);
+                (Socket unixDatagrams, IDisposable? ownAddress) = await UnixSockets.ConnectAsync(unix.Path, SocketType.Dgram, options.ConnectTimeout, cancellationToken, unix.Source);
                 var duplex = new DatagramDuplex(unixDatagrams, Datagrams.MaxSize(Protocol.UnixDatagram), owned: ownAddress);
                 return Connection.OverSocket(unixDatagrams, duplex, Protocol.UnixDatagram, peer: unix.Path);
             default:

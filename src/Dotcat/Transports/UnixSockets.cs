@@ -31,7 +31,7 @@ internal static partial class UnixSockets
     public static int MaxPathBytes => OperatingSystem.IsLinux() || OperatingSystem.IsWindows() ? 107 : 103;
 
     /// <summary>Connects to <paramref name="path"/>; a datagram socket first binds an address of its own (see <see cref="TemporaryAddress"/>).</summary>
-    public static async Task<(Socket Socket, IDisposable? Owned)> ConnectAsync(string path, SocketType type, TimeSpan? timeout, CancellationToken cancellationToken)
+    public static async Task<(Socket Socket, IDisposable? Owned)> ConnectAsync(string path, SocketType type, TimeSpan? timeout, CancellationToken cancellationToken, string? ownPath = null)
     {
         UnixDomainSocketEndPoint endPoint = EndPoint(path);
         var socket = NewSocket(type);
@@ -39,7 +39,10 @@ internal static partial class UnixSockets
         using CancellationTokenSource deadline = Deadline.After(timeout, cancellationToken);
         try
         {
-            if (type == SocketType.Dgram)
+            // A datagram client needs an address of its own for replies: the one -s names (removed with the socket), or a temporary one.
+            if (ownPath is not null)
+                socket.Bind(EndPoint(ownPath));
+            else if (type == SocketType.Dgram)
                 own = TemporaryAddress.BindTo(socket);
             await socket.ConnectAsync(endPoint, deadline.Token);
             return (socket, own);

@@ -130,12 +130,14 @@ public class CommandLineSpecs
     [InlineData(new[] { "-i", "1x", "h", "1" }, "invalid value '1x' for --idle-timeout")]
     [InlineData(new[] { "-q", "soon", "h", "1" }, "invalid value 'soon' for -q")]
     [InlineData(new[] { "-m", "0", "-lk", "1" }, "invalid value '0' for --max-conns")]
-    [InlineData(new[] { "--bogus", "h", "1" }, "unknown option '--bogus'")]
-    [InlineData(new string[0], "missing HOST and PORT")]
-    [InlineData(new[] { "h" }, "missing PORT after HOST")]
-    [InlineData(new[] { "-l" }, "missing PORT to listen on")]
+    [InlineData(new[] { "--bogus", "h", "1" }, "unknown option '--bogus' (see dotcat --help)")]
+    [InlineData(new[] { "--verbos", "h", "1" }, "unknown option '--verbos' (did you mean --verbose? see dotcat --help)")]
+    [InlineData(new[] { "--keepopen", "-l", "1" }, "unknown option '--keepopen' (did you mean --keep-open? see dotcat --help)")]
+    [InlineData(new[] { "h", "1", "--sendonly" }, "unknown option '--sendonly' (did you mean --send-only? see dotcat --help)")]
+    [InlineData(new string[0], "missing HOST to connect to")]
+    [InlineData(new[] { "-l", "99999" }, "invalid port '99999'")]
     [InlineData(new[] { "-4", "-6", "h", "1" }, "cannot use -4 with -6")]
-    [InlineData(new[] { "-k", "h", "1" }, "-k/--keep-open needs -l/--listen")]
+    [InlineData(new[] { "-k", "-e", "cat", "h", "1" }, "-k/--keep-open with -e/-c needs -l/--listen")]
     [InlineData(new[] { "-l", "-s", "127.0.0.1", "1" }, "cannot use -s/--source with -l/--listen (give the address to listen on as HOST)")]
     [InlineData(new[] { "connect", "-l", "h", "1" }, "cannot use -l/--listen with 'connect'")]
     [InlineData(new[] { "--no-shutdown", "-N", "h", "1" }, "cannot use --no-shutdown with -N")]
@@ -146,6 +148,20 @@ public class CommandLineSpecs
     [InlineData(new[] { "-n", "-s", "somehost", "127.0.0.1", "1" }, "-n/--nodns forbids names, and 'somehost' is not a numeric address")]
     public void Usage_errors_are_one_line_naming_the_problem(string[] args, string message) =>
         UsageError(args).ShouldBe(message);
+
+    [Theory]
+    [InlineData(new[] { "127.0.0.1" }, "127.0.0.1", 31337)]
+    [InlineData(new[] { "-l" }, null, 31337)]
+    [InlineData(new[] { "-l", "-u" }, null, 31337)]
+    [InlineData(new[] { "-l", "127.0.0.1" }, "127.0.0.1", 31337)]
+    [InlineData(new[] { "-l", "::1" }, "::1", 31337)]
+    [InlineData(new[] { "-l", "8080" }, null, 8080)]
+    public void Without_a_port_ncat_s_31337_is_used(string[] args, string? host, int port)
+    {
+        DotcatOptions options = Options(args);
+        options.Ip().Host.ShouldBe(host);
+        options.Ip().Port.ShouldBe(port);
+    }
 
     [Fact]
     public void Too_many_operands_is_a_usage_error() =>

@@ -41,6 +41,7 @@ public sealed class TransportOptionsTests
     [InlineData("cannot use -p/--source-port with -U/--unixsock", "-lU", "-p", "80", "/tmp/s")]
     [InlineData("cannot use -p/--source-port with -U/--unixsock", "-U", "-p", "80", "/tmp/s")]
     [InlineData("cannot use -s/--source with -U/--unixsock", "-U", "-s", "127.0.0.1", "/tmp/s")]
+    [InlineData("cannot use -s/--source with -U/--unixsock", "-l", "-U", "-u", "-s", "/tmp/c", "/tmp/s")]
     [InlineData("cannot use -6 with -U/--unixsock", "-U", "-6", "/tmp/s")]
     [InlineData("missing PATH for -U/--unixsock", "-lU")]
     public void Ports_and_addresses_with_U_are_usage_errors(string message, params string[] args)

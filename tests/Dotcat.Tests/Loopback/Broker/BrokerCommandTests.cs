@@ -7,6 +7,27 @@ namespace Dotcat.Tests.Loopback.Broker;
 public class BrokerCommandTests
 {
     [Fact(Timeout = 20_000)]
+    public async Task A_send_only_broker_passes_stdin_to_every_client_and_nothing_a_client_sends()
+    {
+        await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--broker", "--send-only");
+        int port = await dotcat.WaitForListeningPortAsync();
+        using Socket a = await Sockets.ConnectAsync(port), b = await Sockets.ConnectAsync(port);
+        for (int i = 0; i < 2; i++)
+            await dotcat.WaitForStderrAsync(l => l.StartsWith("dotcat: connection from", StringComparison.Ordinal));
+
+        await a.SendAsync("from a\n");
+        await dotcat.Stdin.WriteAsync("from stdin\n"u8.ToArray());
+        await dotcat.Stdin.FlushAsync();
+
+        // b's first bytes are stdin's: a's line, sent before, was not passed on.
+        (await b.ReadUntilAsync("from stdin\n")).ShouldBe("from stdin\n");
+        (await a.ReadUntilAsync("from stdin\n")).ShouldBe("from stdin\n");
+        dotcat.Interrupt();
+        await dotcat.WaitForExitAsync();
+        (await dotcat.StdoutTextAsync()).ShouldBe("");
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task Broker_relays_each_clients_data_to_the_others_and_stdout_and_stdin_to_all()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--broker");

@@ -82,6 +82,30 @@ public class ExecCommandTests
     }
 
     [UnixFact(Timeout = 20_000)]
+    public async Task Sh_exec_sees_ncat_s_own_variable_names()
+    {
+        await using var dotcat = DotcatRun.Start(
+            "-l", "127.0.0.1", "0", "-v", "-c", "echo \"$NCAT_PROTO $NCAT_REMOTE_ADDR $NCAT_REMOTE_PORT $NCAT_LOCAL_ADDR $NCAT_LOCAL_PORT\"");
+        int port = await dotcat.WaitForListeningPortAsync();
+
+        using Socket client = await Sockets.ConnectAsync(port);
+        int clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+
+        Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe($"TCP 127.0.0.1 {clientPort} 127.0.0.1 {port}\n");
+    }
+
+    [UnixFact(Timeout = 20_000)]
+    public async Task Crlf_with_exec_turns_the_process_s_line_ends_into_crlf()
+    {
+        await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-C", "-c", "printf 'a\\nb\\r\\nc\\n'");
+        int port = await dotcat.WaitForListeningPortAsync();
+
+        using Socket client = await Sockets.ConnectAsync(port);
+
+        Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe("a\r\nb\r\nc\r\n");
+    }
+
+    [UnixFact(Timeout = 20_000)]
     public async Task Client_eof_closes_the_process_stdin_and_its_output_still_arrives()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-e", "sort");

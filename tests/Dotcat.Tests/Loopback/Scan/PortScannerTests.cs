@@ -52,6 +52,20 @@ public class PortScannerTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task Udp_probe_is_one_zero_byte_as_ncat_sends()
+    {
+        using var service = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        service.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Task<PortState> probe = PortScanner.ProbeUdpAsync((IPEndPoint)service.LocalEndPoint!, Short, CancellationToken.None);
+
+        var buffer = new byte[16];
+        int received = await service.ReceiveAsync(buffer);
+
+        buffer[..received].ShouldBe(new byte[] { 0 });
+        await probe;
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task Scan_with_v_prints_one_line_per_port_and_exits_0_when_one_is_open()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
