@@ -20,6 +20,12 @@ internal sealed record DotcatConsole(
     string Directory,
     TextWriter? StdoutText = null)
 {
+    /// <summary>
+    /// Whether stdin is a terminal: then a person is typing, and the peer's EOF ends the session once its bytes are
+    /// shown; a pipe, file or socket is a producer that goes on until its own EOF (SPEC section 3).
+    /// </summary>
+    public bool StdinIsTerminal { get; init; }
+
     /// <summary>This process's own standard streams.</summary>
     public static DotcatConsole FromProcess() => new(
         Stdio.OpenStdin(),
@@ -28,5 +34,8 @@ internal sealed record DotcatConsole(
         !Console.IsErrorRedirected,
         System.Environment.GetEnvironmentVariable,
         System.IO.Directory.GetCurrentDirectory(),
-        Console.Out);
+        Console.Out)
+    {
+        StdinIsTerminal = Terminal.IsTerminal(0),
+    };
 }

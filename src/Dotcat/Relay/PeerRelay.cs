@@ -22,6 +22,10 @@ internal static class PeerRelay
         {
             return await DuplexRelay.RunAsync(local, remote, options, cancellationToken);
         }
+        catch (PeerFailedException e)
+        {
+            throw new DotcatException($"connection with {peer} failed: {e.Message}", ExitCodes.Failure, e);
+        }
         catch (SocketException e)
         {
             throw new DotcatException($"connection with {peer} failed: {SocketErrors.Describe(e.SocketErrorCode)}", ExitCodes.Failure, e);

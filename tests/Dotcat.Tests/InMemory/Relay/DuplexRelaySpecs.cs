@@ -51,13 +51,14 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task Peer_closing_first_ends_the_session_while_stdin_is_still_open()
+    public async Task With_a_terminal_on_stdin_the_peer_closing_first_ends_the_session_while_stdin_is_still_open()
     {
         var stdin = new Pipe();
         await using var local = Local.Open(stdin);
         (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
 
-        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
+        var options = new RelayOptions { AfterPeerEof = AfterPeerEof.End };
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
         await peer.WriteAsync("bye"u8.ToArray(), CancellationToken.None);
         await peer.CompleteWritesAsync();
 
@@ -66,18 +67,20 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task After_the_peer_half_closes_what_stdin_still_produces_is_sent()
+    public async Task After_the_peer_half_closes_a_producer_on_stdin_is_sent_until_its_eof_however_long_it_pauses()
     {
         var stdin = new Pipe();
         await using var local = Local.Open(stdin);
         (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
-        var options = new RelayOptions { Linger = TimeSpan.FromSeconds(5) };
 
-        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
         await peer.CompleteWritesAsync();                                  // e.g. a listener whose stdin was empty
         var buffer = new byte[16];
         for (int i = 0; i < 3; i++)
         {
+            if (i == 1)
+                await Task.Delay(700);                                     // a pause longer than the old 0.5 s quiet rule
+            relay.IsCompleted.ShouldBeFalse();
             await stdin.Writer.WriteAsync(Hello);                          // a producer still writing
             (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
         }
