@@ -174,4 +174,80 @@ public class DuplexRelaySpecs
         await cancel.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(relay);
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task An_idle_session_waits_for_input_on_both_sides_before_taking_a_buffer()
+    {
+        var local = new WaitingDuplex("up"u8.ToArray());
+        var remote = new WaitingDuplex("down"u8.ToArray());
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local, remote, new RelayOptions { AfterPeerEof = AfterPeerEof.End }, CancellationToken.None);
+        await local.Waiting.Task;
+        await remote.Waiting.Task;
+        local.Reads.ShouldBe(0);                                         // no buffer borrowed while nothing arrives
+        remote.Reads.ShouldBe(0);
+
+        local.Arrive();
+        remote.Arrive();
+        RelayStats stats = await relay;
+        stats.ShouldBe(stats with { Sent = 2, Received = 4 });
+        remote.Written.ShouldBe("up"u8.ToArray());
+        local.Written.ShouldBe("down"u8.ToArray());
+    }
+
+    [Fact]
+    public void A_read_buffer_is_kept_while_reads_fill_it_grows_once_and_is_given_back_when_data_stops()
+    {
+        var buffer = new ReadBuffer(1024 * 1024);
+        buffer.Take().Length.ShouldBe(ReadBuffer.InitialSize);
+        buffer.Used(ReadBuffer.InitialSize);                              // full: bulk data, the next one is bigger
+        buffer.Held.ShouldBeFalse();
+        buffer.Take().Length.ShouldBe(1024 * 1024);
+        buffer.Used(1024 * 1024);
+        buffer.Held.ShouldBeTrue();                                       // still flowing: kept
+        buffer.Used(10);
+        buffer.Held.ShouldBeFalse();                                      // a short read: data stopped, given back
+        buffer.Take().Length.ShouldBe(1024 * 1024);
+    }
+
+    /// <summary>An end that has one chunk to give, once <see cref="Arrive"/> is called, then EOF.</summary>
+    private sealed class WaitingDuplex(byte[] chunk) : Duplex
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly MemoryStream _written = new();
+        private bool _given;
+
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Reads { get; private set; }
+        public byte[] Written => _written.ToArray();
+
+        public void Arrive() => _arrived.TrySetResult();
+
+        public override async ValueTask WaitForInputAsync(CancellationToken cancellationToken)
+        {
+            Waiting.TrySetResult();
+            await _arrived.Task.WaitAsync(cancellationToken);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            Reads++;
+            _arrived.Task.IsCompleted.ShouldBeTrue("read before input arrived");
+            if (_given)
+                return ValueTask.FromResult(0);
+            _given = true;
+            chunk.CopyTo(buffer);
+            return ValueTask.FromResult(chunk.Length);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            _written.Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
