@@ -181,7 +181,7 @@ public class DuplexRelaySpecs
         var local = new WaitingDuplex("up"u8.ToArray());
         var remote = new WaitingDuplex("down"u8.ToArray());
 
-        Task<RelayStats> relay = DuplexRelay.RunAsync(local, remote, new RelayOptions { AfterPeerEof = AfterPeerEof.End }, CancellationToken.None);
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local, remote, new RelayOptions(), CancellationToken.None);
         await local.Waiting.Task;
         await remote.Waiting.Task;
         local.Reads.ShouldBe(0);                                         // no buffer borrowed while nothing arrives
