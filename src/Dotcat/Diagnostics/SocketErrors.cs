@@ -23,6 +23,9 @@ internal static class SocketErrors
         SocketError.NetworkDown => "network is down",
         SocketError.Shutdown => "connection shut down",
         SocketError.MessageSize => "message too long",
+        // EMFILE and ENFILE (the process's or the system's descriptor limit), ENOBUFS/ENOMEM.
+        SocketError.TooManyOpenSockets => "too many open files",
+        SocketError.NoBufferSpaceAvailable => "no buffer space available",
         _ => error.ToString(),
     };
 }

@@ -24,8 +24,8 @@ internal sealed class ExecService(ExecCommand command, DotcatOptions options, Lo
         log.Info($"running '{command.FileName}' for {connection.Peer}", level: 2);
 
         // Closing the process's stdin at the client's EOF is what lets it finish, whatever --no-shutdown says.
-        // Once the process's output has ended there is nobody left to send the client's bytes to: no linger.
-        RelayOptions relay = PeerRelay.OptionsFor(options) with { HalfClose = true, Linger = TimeSpan.Zero };
+        // Once the process's output has ended there is nobody left to send the client's bytes to: it ends at once.
+        RelayOptions relay = PeerRelay.OptionsFor(options) with { HalfClose = true, AfterPeerEof = AfterPeerEof.End };
         RelayStats stats = await PeerRelay.RunAsync(client, process, connection.Peer, relay, cancellationToken);
         await client.CompleteWritesAsync();
         // The relay counts from the client's side; the summary speaks for dotcat, which sent what the process printed.

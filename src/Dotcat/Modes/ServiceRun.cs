@@ -42,15 +42,14 @@ internal abstract partial class ServiceRun : IAsyncDisposable
     /// <summary>stdin and stdout with the peer, through the toolbox; with <c>-k</c> every client shares stdin.</summary>
     private sealed class RelayRun : ServiceRun
     {
-        private readonly DotcatOptions _options;
         private readonly Log _log;
         private readonly ToolboxRun _tools;
         private readonly StdoutWriter _stdout;
         private readonly StdinFanOut? _shared;
+        private readonly RelayOptions _relay;
 
         public RelayRun(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
         {
-            _options = options;
             _log = log;
             _tools = ToolboxRun.Open(options.Toolbox, log, console);
             _stdout = new StdoutWriter(console.Stdout);
@@ -60,7 +59,19 @@ internal abstract partial class ServiceRun : IAsyncDisposable
                 // Not awaited: a blocked read of a terminal cannot be cancelled. It reports its own failure.
                 _ = _shared.RunAsync(cancellationToken);
             }
+            _relay = PeerRelay.OptionsFor(options) with { AfterPeerEof = AfterPeerEofFor(options, console, _shared is not null) };
         }
+
+        /// <summary>
+        /// SPEC section 3: a producer on stdin (pipe, file, socket, <c>--send</c> files) keeps sending after the peer's
+        /// EOF; a terminal, <c>--recv-only</c> and a <c>-k</c> client (stdin is everyone's, not its own) end with it.
+        /// Connect mode's <c>-k</c> (ncat 7.93+) keeps running after the peer's EOF until stdin's own, whatever stdin is.
+        /// </summary>
+        private static AfterPeerEof AfterPeerEofFor(DotcatOptions options, DotcatConsole console, bool sharesStdin) =>
+            options.KeepOpen && options.Mode == Mode.Connect ? AfterPeerEof.KeepSending
+            : sharesStdin || options.Toolbox.RecvOnly || (options.Toolbox.Files.Count == 0 && console.StdinIsTerminal)
+                ? AfterPeerEof.End
+                : AfterPeerEof.KeepSending;
 
         public override async Task ServeAsync(Connection connection, CancellationToken cancellationToken)
         {
@@ -68,7 +79,7 @@ internal abstract partial class ServiceRun : IAsyncDisposable
             await using (connection)
             await using (Duplex local = _tools.Wrap(new LocalEnd(input, _stdout)))
             {
-                RelayStats stats = await PeerRelay.RunAsync(local, connection.Duplex, connection.Peer, PeerRelay.OptionsFor(_options), cancellationToken);
+                RelayStats stats = await PeerRelay.RunAsync(local, connection.Duplex, connection.Peer, _relay, cancellationToken);
                 _log.Info(PeerRelay.Summary(stats.Sent, stats.Received, stats.Elapsed));
             }
         }

@@ -24,6 +24,12 @@ internal sealed record DotcatConsole(
     TextWriter? StdoutText = null,
     int? StdoutColumns = null)
 {
+    /// <summary>
+    /// Whether stdin is a terminal: then a person is typing, and the peer's EOF ends the session once its bytes are
+    /// shown; a pipe, file or socket is a producer that goes on until its own EOF (SPEC section 3).
+    /// </summary>
+    public bool StdinIsTerminal { get; init; }
+
     /// <summary>This process's own standard streams (never System.Console on Unix: see <see cref="Stdio.Stderr"/>).</summary>
     public static DotcatConsole FromProcess() => new(
         Stdio.OpenStdin(),
@@ -33,5 +39,8 @@ internal sealed record DotcatConsole(
         System.Environment.GetEnvironmentVariable,
         System.IO.Directory.GetCurrentDirectory(),
         Stdio.TextStdout,
-        Term.Columns(1));
+        Term.Columns(1))
+    {
+        StdinIsTerminal = Stdio.StdinIsTerminal,
+    };
 }

@@ -18,12 +18,6 @@ internal abstract class Duplex : IAsyncDisposable
     /// </summary>
     public virtual ValueTask WaitForInputAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>
-    /// True while bytes already read are still to be handed out (a <c>-d</c> pause between lines): the relay does not
-    /// take such a local end for a quiet one.
-    /// </summary>
-    public virtual bool HasPendingInput => false;
-
     /// <summary>Tells the other end no more data follows (TCP FIN) while reading goes on.</summary>
     public abstract ValueTask CompleteWritesAsync();
 

@@ -5,6 +5,22 @@ using Dotcat.Text;
 
 namespace Dotcat.Relay;
 
+/// <summary>What the peer's EOF does while the local end is still open (SPEC section 3).</summary>
+internal enum AfterPeerEof
+{
+    /// <summary>
+    /// Keep sending until the local end's EOF: the peer's FIN says it sends nothing more, not that it reads nothing
+    /// more, so a producer on stdin (a pipe, file or socket) never loses data to a peer that only half-closed.
+    /// </summary>
+    KeepSending,
+
+    /// <summary>
+    /// End once what was received is written: stdin is a terminal (the person has their answer), nothing is ever
+    /// sent (<c>--recv-only</c>), or the local end is not this peer's alone (a <c>-k</c> client sharing stdin).
+    /// </summary>
+    End,
+}
+
 /// <summary>How a session copies and when it ends (SPEC section 3).</summary>
 internal sealed record RelayOptions
 {
@@ -17,17 +33,9 @@ internal sealed record RelayOptions
     /// <summary>Fail the session after this long with no data either way.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
-    /// <summary>
-    /// After the peer's EOF, how long the local end may have been quiet before the session ends anyway (socat's -t).
-    /// Infinite: the local end's own EOF alone ends it (connect mode's <c>-k</c>).
-    /// </summary>
-    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(500);
+    public AfterPeerEof AfterPeerEof { get; init; } = AfterPeerEof.KeepSending;
 
-    /// <summary>
-    /// The most bytes per read. A direction starts with a small buffer and moves to one of this size the first time a
-    /// read fills it (bulk data is flowing): large reads keep transfers near the kernel's speed, and a quiet direction
-    /// costs little. Either way memory is fixed, however much flows.
-    /// </summary>
+    /// <summary>The most bytes per read (<see cref="ReadBuffer"/> starts smaller and grows to this once bulk flows).</summary>
     public int BufferSize { get; init; } = 1024 * 1024;
 }
 
@@ -36,15 +44,17 @@ internal sealed record RelayStats(long Sent, long Received, TimeSpan Elapsed);
 
 /// <summary>
 /// The heart of dotcat: copies local → remote and remote → local at the same time, so a slow reader on one side slows
-/// the other side down instead of filling memory. Upstream keeps two buffers (the next chunk is read while the current
-/// one is sent), downstream one; each starts small and grows once to <see cref="RelayOptions.BufferSize"/>.
+/// the other side down instead of filling memory. Upstream reads the next chunk while the current one is sent (two
+/// buffers), downstream has one; each is borrowed only while data flows (<see cref="ReadBuffer"/>), so an idle
+/// session waits for input without holding any.
 /// <list type="bullet">
 /// <item>Local EOF half-closes the remote end (unless told not to) and reading goes on, so the peer's reply arrives.</item>
-/// <item>Remote EOF ends the session once its bytes are written locally and the local end has been quiet for
-/// <see cref="RelayOptions.Linger"/> (at once if it already was), even if it is still open; what it still produces
-/// until then is sent.</item>
+/// <item>Remote EOF ends the session once its bytes are written locally and, as <see cref="RelayOptions.AfterPeerEof"/>
+/// says, at once or once the local end has sent everything up to its own EOF.</item>
 /// <item>After local EOF, <see cref="RelayOptions.QuitAfterEof"/> of silence from the remote end also ends it.</item>
 /// <item><see cref="RelayOptions.IdleTimeout"/> of silence both ways fails it.</item>
+/// <item>A peer that resets, or stops taking data while the local end still sends, fails it
+/// (<see cref="PeerFailedException"/> says how much was not sent): exit 0 means every byte read was handed to the peer.</item>
 /// </list>
 /// </summary>
 internal static class DuplexRelay
@@ -55,6 +65,7 @@ internal static class DuplexRelay
         Quit,
         Idle,
         LocalFailed,
+        SendFailed,
         Finished,
     }
 
@@ -64,10 +75,9 @@ internal static class DuplexRelay
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int ending = (int)Ending.None;
         Exception? localFailure = null;
-        long sent = 0, received = 0;
-        bool localEnded = false, sending = false;
-        long lastLocalData = Stopwatch.GetTimestamp();
-        using var chunkSent = new SemaphoreSlim(0);
+        SocketException? sendFailure = null;
+        long taken = 0, sent = 0, received = 0;
+        bool localEnded = false;
 
         void End(Ending why)
         {
@@ -76,29 +86,49 @@ internal static class DuplexRelay
                 stop.Cancel();
         }
 
+        PeerFailedException PeerFailed(SocketError error) => new(
+            error,
+            Interlocked.Read(ref taken) - Interlocked.Read(ref sent),
+            inputLeft: !Volatile.Read(ref localEnded) && options.AfterPeerEof == AfterPeerEof.KeepSending);
+
         using var idle = new ActivityTimer(options.IdleTimeout, () => End(Ending.Idle));
         using var quit = new ActivityTimer(options.QuitAfterEof, () => End(Ending.Quit));
         idle.Touch();
 
+        // Waits for input before borrowing a buffer unless data was flowing at the last read.
+        async ValueTask<int> ReadAsync(Duplex from, ReadBuffer buffer)
+        {
+            if (!buffer.Held)
+                await from.WaitForInputAsync(stop.Token);
+            int read = await from.ReadAsync(buffer.Take(), stop.Token);
+            if (read == 0)
+                buffer.Release();
+            return read;
+        }
+
+        // What the local end gave is counted as soon as it is read, so a failure at any moment knows what was in hand.
+        async ValueTask<int> ReadLocalAsync(ReadBuffer buffer)
+        {
+            int read = await ReadAsync(local, buffer);
+            Interlocked.Add(ref taken, read);
+            return read;
+        }
+
         async Task UpstreamAsync()
         {
+            ReadBuffer current = new(options.BufferSize), next = new(options.BufferSize);
             try
             {
-                byte[] current = NewBuffer(options), next = NewBuffer(options);
-                int read = await local.ReadAsync(current, stop.Token);
+                int read = await ReadLocalAsync(current);
                 while (read > 0)
                 {
-                    Volatile.Write(ref sending, true);
-                    Volatile.Write(ref lastLocalData, Stopwatch.GetTimestamp());
                     idle.Touch();
                     // Read the next chunk while this one goes out, so reading and sending overlap.
-                    ValueTask<int> reading = local.ReadAsync(next, stop.Token);
-                    await remote.WriteAsync(current.AsMemory(0, read), stop.Token);
+                    ValueTask<int> reading = ReadLocalAsync(next);
+                    await remote.WriteAsync(current.Take()[..read], stop.Token);
                     Interlocked.Add(ref sent, read);
-                    Volatile.Write(ref sending, false);
-                    if (chunkSent.CurrentCount == 0)
-                        chunkSent.Release();
-                    (current, next) = (next, Grown(current, read, options));
+                    current.Used(read);
+                    (current, next) = (next, current);
                     read = await reading;
                 }
                 if (options.HalfClose)
@@ -106,9 +136,12 @@ internal static class DuplexRelay
                 Volatile.Write(ref localEnded, true);
                 quit.Touch();
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
-                // The peer stopped taking data (closed or reset); the downstream read says which, and how we end.
+                // The peer takes no more data (it reset, or closed while we were still sending). EPIPE (Shutdown) says
+                // the same: the reset itself was reported to the receive, and we never send after our own shutdown.
+                Volatile.Write(ref sendFailure, e);
+                End(Ending.SendFailed);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -120,39 +153,37 @@ internal static class DuplexRelay
             }
         }
 
-        // Not awaited at the end: a read from a terminal or pipe cannot be cancelled, and must not hold the session.
+        // Not awaited when the session ends first: a read from a terminal or pipe cannot be cancelled, and must not
+        // hold the session.
         Task upstream = UpstreamAsync();
         try
         {
-            byte[] buffer = NewBuffer(options);
+            var inbound = new ReadBuffer(options.BufferSize);
             while (true)
             {
-                int read = await remote.ReadAsync(buffer, stop.Token);
+                int read;
+                try
+                {
+                    read = await ReadAsync(remote, inbound);
+                }
+                catch (SocketException e)
+                {
+                    throw PeerFailed(e.SocketErrorCode);
+                }
                 if (read == 0)
                     break;
                 idle.Touch();
                 if (Volatile.Read(ref localEnded))
                     quit.Touch();
-                await local.WriteAsync(buffer.AsMemory(0, read), stop.Token);
+                await local.WriteAsync(inbound.Take()[..read], stop.Token);
                 received += read;
-                buffer = Grown(buffer, read, options);
+                inbound.Used(read);
             }
 
-            // The peer finished first. The local end may still be producing (the rest of a file, a pipe being filled,
-            // bytes in flight when the peer's EOF came): forward it until it has been quiet for Linger, counted from
-            // its last data, then end, even though it is still open. A local end quiet for longer ends it at once.
-            while (!upstream.IsCompleted)
-            {
-                TimeSpan left = options.Linger == Timeout.InfiniteTimeSpan
-                    ? Timeout.InfiniteTimeSpan
-                    : options.Linger - Stopwatch.GetElapsedTime(Volatile.Read(ref lastLocalData));
-                bool busy = Volatile.Read(ref sending) || local.HasPendingInput;
-                if (left != Timeout.InfiniteTimeSpan && left <= TimeSpan.Zero && !busy)
-                    break;
-                using CancellationTokenSource quiet = Deadline.After(busy ? null : left, stop.Token);
-                await Task.WhenAny(upstream, chunkSent.WaitAsync(quiet.Token));
-                stop.Token.ThrowIfCancellationRequested();
-            }
+            // The peer finished first. A producer on the local end goes on until its EOF (the peer may still read);
+            // otherwise the session is over.
+            if (options.AfterPeerEof == AfterPeerEof.KeepSending)
+                await upstream.WaitAsync(stop.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
         {
@@ -170,16 +201,10 @@ internal static class DuplexRelay
             await stop.CancelAsync();
         }
 
+        if (Volatile.Read(ref sendFailure) is { } failed)
+            throw PeerFailed(failed.SocketErrorCode == SocketError.Shutdown ? SocketError.ConnectionReset : failed.SocketErrorCode);
         if (upstream.IsCompleted && localFailure is not null)
             throw localFailure;
         return new RelayStats(Interlocked.Read(ref sent), received, clock.Elapsed);
     }
-
-    private const int InitialBufferSize = 64 * 1024;
-
-    private static byte[] NewBuffer(RelayOptions options) => new byte[Math.Min(InitialBufferSize, options.BufferSize)];
-
-    /// <summary>The buffer for the next read: the full-size one once a read has filled the small one.</summary>
-    private static byte[] Grown(byte[] buffer, int read, RelayOptions options) =>
-        read == buffer.Length && buffer.Length < options.BufferSize ? new byte[options.BufferSize] : buffer;
 }

@@ -10,6 +10,8 @@ internal sealed class LocalEnd(IByteSource input, StdoutWriter output) : Duplex
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         input.ReadAsync(buffer, cancellationToken);
 
+    public override ValueTask WaitForInputAsync(CancellationToken cancellationToken) => input.WaitForInputAsync(cancellationToken);
+
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         output.WriteAsync(data, cancellationToken);
 
@@ -26,6 +28,9 @@ internal sealed class LocalEnd(IByteSource input, StdoutWriter output) : Duplex
 internal interface IByteSource : IDisposable
 {
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Completes when a read would not wait; at once where the source cannot tell (see <see cref="Duplex.WaitForInputAsync"/>).</summary>
+    ValueTask WaitForInputAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>The plain sources: a stream, nothing at all, and silence.</summary>

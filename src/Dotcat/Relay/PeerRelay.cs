@@ -13,8 +13,6 @@ internal static class PeerRelay
         HalfClose = options.HalfClose,
         QuitAfterEof = options.QuitAfterEof,
         IdleTimeout = options.IdleTimeout,
-        // Connect mode's -k (ncat 7.93+): the peer's EOF does not end the client; stdin's EOF still must come.
-        Linger = options.KeepOpen && options.Mode == Mode.Connect ? Timeout.InfiniteTimeSpan : new RelayOptions().Linger,
     };
 
     /// <summary>Relays <paramref name="local"/> with <paramref name="remote"/>, the connection with <paramref name="peer"/>.</summary>
@@ -23,6 +21,10 @@ internal static class PeerRelay
         try
         {
             return await DuplexRelay.RunAsync(local, remote, options, cancellationToken);
+        }
+        catch (PeerFailedException e)
+        {
+            throw new DotcatException($"connection with {peer} failed: {e.Message}", ExitCodes.Failure, e);
         }
         catch (SocketException e)
         {

@@ -115,6 +115,13 @@ internal sealed class StdinFanOut(IByteSource stdin, Log log, int bufferSize = 6
         /// <summary>stdin ended: EOF once the queued chunk is taken.</summary>
         public void End() => _chunks.Writer.TryComplete();
 
+        /// <summary>An idle client waits here, holding no buffer, until stdin gives a chunk or ends.</summary>
+        public async ValueTask WaitForInputAsync(CancellationToken cancellationToken)
+        {
+            if (_current.IsEmpty)
+                await _chunks.Reader.WaitToReadAsync(cancellationToken);
+        }
+
         public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
             while (_current.IsEmpty)

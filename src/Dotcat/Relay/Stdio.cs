@@ -33,6 +33,9 @@ internal static class Stdio
     /// </summary>
     public static TextWriter Stderr { get; } = OperatingSystem.IsWindows() ? Console.Error : OpenStderr();
 
+    /// <summary>True when stdin is a terminal (a person typing: the peer's EOF ends the session, SPEC section 3).</summary>
+    public static bool StdinIsTerminal =>
+        OperatingSystem.IsWindows() ? !Console.IsInputRedirected : StandardDescriptors.IsInherited(0) && FdStream.IsTerminal(0);
 
     /// <summary>True when stderr is a terminal (colour, the progress line); never asks System.Console on Unix.</summary>
     public static bool StderrIsTerminal =>

@@ -20,7 +20,8 @@ internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
 
     private bool Transforms => _crlf is not null || _lineDelay is not null;
 
-    public override bool HasPendingInput => !_pending.IsEmpty || inner.HasPendingInput;
+    public override ValueTask WaitForInputAsync(CancellationToken cancellationToken) =>
+        _pending.IsEmpty ? inner.WaitForInputAsync(cancellationToken) : ValueTask.CompletedTask;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {

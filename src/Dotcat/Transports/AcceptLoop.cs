@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Dotcat.Diagnostics;
 using Dotcat.Model;
 
@@ -15,6 +16,10 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
 {
     private readonly ConnectionFilter _filter = filter ?? ConnectionLayers.Filter(options, log);
     private readonly ConnectionWrapper _wrap = wrap ?? ConnectionLayers.Wrapper(options, log);
+    private bool _shortageReported;
+
+    /// <summary>How long a listener short of descriptors waits before it tries again (a back-off, not a wait for something).</summary>
+    private static readonly TimeSpan ShortageBackOff = TimeSpan.FromMilliseconds(100);
 
     public Task ServeAsync(ServeConnection serve, CancellationToken cancellationToken) =>
         options.KeepOpen ? ServeEachAsync(serve, cancellationToken) : ServeFirstAsync(serve, cancellationToken);
@@ -24,7 +29,7 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
         Connection client;
         while (true)
         {
-            client = await listener.AcceptAsync(cancellationToken);
+            client = await AcceptAsync(cancellationToken);
             if (await _filter(client, cancellationToken))
                 break;
             await client.DisposeAsync();
@@ -74,7 +79,7 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
         {
             while (true)
             {
-                Connection client = await listener.AcceptAsync(stop.Token);
+                Connection client = await AcceptAsync(stop.Token);
                 if (!await _filter(client, stop.Token))
                 {
                     await client.DisposeAsync();
@@ -108,5 +113,40 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
                 running = [.. conversations];
             await Task.WhenAll(running);
         }
+    }
+
+    /// <summary>
+    /// The next client. Close to the descriptor limit (<see cref="DescriptorHeadroom"/>), or out of descriptors or
+    /// kernel memory (EMFILE, ENFILE, ENOBUFS), the listener says so once, backs off briefly and goes on: the clients
+    /// wait in the backlog and are served as others leave.
+    /// </summary>
+    private async Task<Connection> AcceptAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (!DescriptorHeadroom.IsShort())
+            {
+                try
+                {
+                    return await listener.AcceptAsync(cancellationToken);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    ReportShortage(SocketErrors.Describe(e.SocketErrorCode));
+                }
+            }
+            else
+            {
+                ReportShortage("too many open files");
+            }
+            await Task.Delay(ShortageBackOff, cancellationToken);
+        }
+    }
+
+    private void ReportShortage(string reason)
+    {
+        if (!_shortageReported)
+            log.Error($"cannot accept more clients for now: {reason}; trying again as clients leave");
+        _shortageReported = true;
     }
 }

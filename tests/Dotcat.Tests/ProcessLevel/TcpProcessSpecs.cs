@@ -14,7 +14,7 @@ public class TcpProcessSpecs
     [Fact(Timeout = 30_000)]
     public async Task Echo_hi_reaches_a_listener_and_both_end_cleanly()
     {
-        await using var listener = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v");
+        await using var listener = DotcatProcess.Start(["-l", "127.0.0.1", "0", "-v"], stdinFile: "/dev/null");
         int port = await listener.WaitForListeningPortAsync();
 
         await using var client = DotcatProcess.Start("-v", "127.0.0.1", port.ToString());
@@ -36,7 +36,7 @@ public class TcpProcessSpecs
     {
         using var data = new RandomFile(SixtyFourMiB);
         var received = new HashingStream();
-        await using var listener = DotcatProcess.Start(["-l", "127.0.0.1", "0", "-v"], stdoutTarget: received);
+        await using var listener = DotcatProcess.Start(["-l", "127.0.0.1", "0", "-v"], stdoutTarget: received, stdinFile: "/dev/null");
         int port = await listener.WaitForListeningPortAsync();
 
         await using var client = DotcatProcess.Start(["127.0.0.1", port.ToString()], stdinFile: data.Path);
@@ -56,7 +56,7 @@ public class TcpProcessSpecs
         int port = await listener.WaitForListeningPortAsync();
 
         var received = new HashingStream();
-        await using var client = DotcatProcess.Start(["127.0.0.1", port.ToString()], stdoutTarget: received);
+        await using var client = DotcatProcess.Start(["127.0.0.1", port.ToString()], stdoutTarget: received, stdinFile: "/dev/null");
 
         (await client.WaitForExitAsync(TimeSpan.FromSeconds(50))).ShouldBe(0);
         (await listener.WaitForExitAsync()).ShouldBe(0);
@@ -103,17 +103,26 @@ public class TcpProcessSpecs
     }
 
     [Fact(Timeout = 20_000)]
-    public async Task The_peer_closing_first_ends_dotcat_though_stdin_is_still_open()
+    public async Task The_peer_half_closing_first_leaves_a_producer_on_stdin_sending_until_its_eof()
     {
+        var upload = new TaskCompletionSource<byte[]>();
+        var halfClosed = new TaskCompletionSource();
         using var server = new OnePeer(async peer =>
         {
             await peer.SendAsync("bye\n"u8.ToArray());
+            peer.Shutdown(SocketShutdown.Send);                           // sends nothing more, still reads
+            halfClosed.SetResult();
+            upload.SetResult(await ReadToEndAsync(peer));
         });
 
-        await using var client = DotcatProcess.Start("127.0.0.1", server.Port);   // stdin stays open
+        await using var client = DotcatProcess.Start("127.0.0.1", server.Port);   // stdin: a pipe, still open
+        await halfClosed.Task;
+        await client.Stdin.WriteAsync("still coming\n"u8.ToArray());
+        client.CloseStdin();
 
         (await client.WaitForExitAsync()).ShouldBe(0);
         (await client.StdoutTextAsync()).ShouldBe("bye\n");
+        (await upload.Task).ShouldBe("still coming\n"u8.ToArray());
         await server.Served;
     }
 
@@ -290,7 +299,7 @@ public class TcpProcessSpecs
         {
             var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("out=$1; shift; { echo before; \"$@\"; echo after; } > \"$out\"");
+            info.ArgumentList.Add("out=$1; shift; { echo before; \"$@\" < /dev/null; echo after; } > \"$out\"");
             info.ArgumentList.Add("sh");
             info.ArgumentList.Add(output);
             (string program, IEnumerable<string> args) = DotcatProcess.DotcatCommand(["127.0.0.1", server.Port]);

@@ -79,7 +79,7 @@ public sealed class UnixSocketTests
         }
         File.Exists(path).ShouldBeTrue();
 
-        await using var listener = DotcatProcess.Start("-l", "-U", "--reuseaddr", "-v", path);
+        await using var listener = DotcatProcess.Start(["-l", "-U", "--reuseaddr", "-v", path], stdinFile: "/dev/null");
         await ListeningAsync(listener, path);
         await using var client = DotcatProcess.Start("-U", path);
         await client.Stdin.WriteAsync("works\n"u8.ToArray());

@@ -22,7 +22,8 @@ public sealed class ProxyCommandTests
         using var target = new SendingTarget(Download, family);
         string host = family == AddressFamily.InterNetwork ? "127.0.0.1" : "::1";
         string[] args = ["--proxy", $"127.0.0.1:{proxyPort}", "--proxy-type", type, .. auth is null ? [] : new[] { "--proxy-auth", auth }, .. extra, host, target.Port.ToString()];
-        await using var dotcat = DotcatRun.Start(args);
+        // A person at a terminal: no half-close up front (microsocks would close both ways), the target's EOF ends it.
+        await using var dotcat = DotcatRun.Start(args, stdinIsTerminal: true);
         (await dotcat.WaitForExitAsync()).ShouldBe(0, dotcat.Stderr);
         (await dotcat.StdoutAsync()).ShouldBe(Download);
     }
@@ -56,6 +57,7 @@ public sealed class ProxyCommandTests
         {
             await DownloadThroughAsync(port, "socks5", "alice:pw");
             await using var wrong = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "--proxy-auth", "alice:no", "127.0.0.1", "9");
+            wrong.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
             (await wrong.WaitForExitAsync()).ShouldBe(1);
             wrong.Stderr.ShouldBe($"dotcat: proxy 127.0.0.1:{port}: the SOCKS5 proxy rejected the user name or password\n");
         }
@@ -70,6 +72,7 @@ public sealed class ProxyCommandTests
         await using var dotcat = DotcatRun.Start(
             ["--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "127.0.0.1", target.Port.ToString()],
             environment: new Dictionary<string, string>(StringComparer.Ordinal) { ["NCAT_PROXY_AUTH"] = "alice:pw" });
+        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         (await dotcat.StdoutTextAsync()).ShouldBe("hello\n", dotcat.Stderr);
     }
 
@@ -87,6 +90,7 @@ public sealed class ProxyCommandTests
             // A closed port: danted's refusal, named.
             int closed = ExternalProcess.FreePort();
             await using var refused = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks4", "127.0.0.1", closed.ToString());
+            refused.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
             (await refused.WaitForExitAsync()).ShouldBe(1);
             refused.Stderr.ShouldBe($"dotcat: proxy 127.0.0.1:{port}: SOCKS4 refused 127.0.0.1:{closed}: request rejected or failed\n");
         }
@@ -113,11 +117,13 @@ public sealed class ProxyCommandTests
         await proxy.WaitForAcceptAsync(port);
 
         // The README's recipe: dotcat --proxy 127.0.0.1:PORT --proxy-type http 127.0.0.1 TARGET
-        await using var dotcat = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "--proxy-type", "http", "--proxy-auth", "alice:pw", "127.0.0.1", target.Port.ToString());
+        // A person at a terminal: tinyproxy, like microsocks, closes both ways at a half-close.
+        await using var dotcat = DotcatRun.Start(["--proxy", $"127.0.0.1:{port}", "--proxy-type", "http", "--proxy-auth", "alice:pw", "127.0.0.1", target.Port.ToString()], stdinIsTerminal: true);
         (await dotcat.WaitForExitAsync()).ShouldBe(0, dotcat.Stderr);
         (await dotcat.StdoutAsync()).ShouldBe(Download);
 
         await using var anonymous = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "127.0.0.1", target.Port.ToString());
+        anonymous.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         (await anonymous.WaitForExitAsync()).ShouldBe(1);
         anonymous.Stderr.ShouldStartWith($"dotcat: proxy 127.0.0.1:{port}: the HTTP proxy requires authentication (give --proxy-auth USER:PASS): 'HTTP/1.");
     }
@@ -130,6 +136,7 @@ public sealed class ProxyCommandTests
         silent.Listen(1);
         int port = ((IPEndPoint)silent.LocalEndPoint!).Port;
         await using var dotcat = DotcatRun.Start("-w", "300ms", "--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "127.0.0.1", "9");
+        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         (await dotcat.WaitForExitAsync()).ShouldBe(1);
         dotcat.Stderr.ShouldBe("dotcat: cannot connect to 127.0.0.1:9 through proxy 127.0.0.1:" + port + ": timed out after 0.3s\n");
     }
@@ -154,6 +161,7 @@ public sealed class ProxyCommandTests
             }
         });
         await using var dotcat = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "::1", "7");
+        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         (await dotcat.StdoutTextAsync()).ShouldBe("the target spoke first\n", dotcat.Stderr);
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
         await serving.WaitAsync(ProxyLoopback.Timeout);
@@ -165,6 +173,7 @@ public sealed class ProxyCommandTests
         await using var proxy = new TestProxyHost(ProxyType.Socks5);
         using var target = new SendingTarget([]);
         await using var dotcat = DotcatRun.Start("--proxy", $"127.0.0.1:{proxy.Port}", "--proxy-type", "socks5", "-c", "printf 'from a program\\n'", "127.0.0.1", target.Port.ToString());
+        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         Encoding.ASCII.GetString(await target.Received).ShouldBe("from a program\n");
         (await dotcat.WaitForExitAsync()).ShouldBe(0, dotcat.Stderr);
     }
@@ -174,6 +183,7 @@ public sealed class ProxyCommandTests
     {
         int port = ExternalProcess.FreePort();
         await using var dotcat = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "127.0.0.1", "9");
+        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
         (await dotcat.WaitForExitAsync()).ShouldBe(1);
         dotcat.Stderr.ShouldBe($"dotcat: cannot connect to 127.0.0.1:{port}: connection refused\n");
     }

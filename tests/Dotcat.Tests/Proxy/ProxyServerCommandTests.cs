@@ -59,10 +59,12 @@ public sealed class ProxyServerCommandTests
             byte[] data = Peers.RandomBytes(2_000_000);
             using var target = new SendingTarget(data, AddressFamily.InterNetworkV6);
             await using var client = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "--proxy-auth", "alice:pw", "::1", target.Port.ToString());
+            client.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
             (await client.WaitForExitAsync()).ShouldBe(0, client.Stderr);
             (await client.StdoutAsync()).ShouldBe(data);
 
             await using var stranger = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "--proxy-auth", "alice:nope", "::1", "9");
+            stranger.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
             (await stranger.WaitForExitAsync()).ShouldBe(1);
             stranger.Stderr.ShouldBe($"dotcat: proxy 127.0.0.1:{port}: the SOCKS5 proxy rejected the user name or password\n");
         }
@@ -102,6 +104,7 @@ public sealed class ProxyServerCommandTests
 
             using var target = new SendingTarget("allowed\n"u8.ToArray());
             await using var friend = DotcatRun.Start("--proxy", $"127.0.0.1:{port}", "127.0.0.1", target.Port.ToString());
+            friend.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
             (await friend.StdoutTextAsync()).ShouldBe("allowed\n", friend.Stderr);
         }
     }

@@ -24,7 +24,7 @@ internal sealed partial class DotcatRun : IAsyncDisposable
     private readonly CancellationTokenSource _interrupt = new();
     private readonly Task<int> _run;
 
-    private DotcatRun(string[] args, string? workingDirectory, IDictionary<string, string>? environment, bool stderrIsTerminal)
+    private DotcatRun(string[] args, string? workingDirectory, IDictionary<string, string>? environment, bool stderrIsTerminal, bool stdinIsTerminal = false)
     {
         Stdin = _stdin.Writer.AsStream();
         var console = new DotcatConsole(
@@ -35,7 +35,10 @@ internal sealed partial class DotcatRun : IAsyncDisposable
             // As DotcatProcess: NO_COLOR=1 and no FORCE_COLOR unless the test says otherwise.
             name => environment is not null && environment.TryGetValue(name, out string? value) ? value : string.Equals(name, "NO_COLOR", StringComparison.Ordinal) ? "1" : null,
             workingDirectory ?? Directory.GetCurrentDirectory(),
-            new StreamWriter(_stdout, leaveOpen: true) { AutoFlush = true });
+            new StreamWriter(_stdout, leaveOpen: true) { AutoFlush = true })
+        {
+            StdinIsTerminal = stdinIsTerminal,
+        };
         _run = Task.Run(() => Program.RunAsync(args, console, _interrupt.Token));
     }
 
@@ -45,10 +48,14 @@ internal sealed partial class DotcatRun : IAsyncDisposable
         IEnumerable<string> args,
         string? workingDirectory = null,
         IDictionary<string, string>? environment = null,
-        bool stderrIsTerminal = false) =>
-        new([.. args], workingDirectory, environment, stderrIsTerminal);
+        bool stderrIsTerminal = false,
+        bool stdinIsTerminal = false) =>
+        new([.. args], workingDirectory, environment, stderrIsTerminal, stdinIsTerminal);
 
-    /// <summary>stdin; dispose it or call <see cref="CloseStdin"/> for EOF.</summary>
+    /// <summary>
+    /// stdin; dispose it or call <see cref="CloseStdin"/> for EOF. A pipe is a producer: after the peer's EOF the run
+    /// goes on until stdin's own (SPEC section 3); <c>stdinIsTerminal</c> makes it a person at a terminal instead.
+    /// </summary>
     public Stream Stdin { get; }
 
     public string Stderr => _stderr.Text;

@@ -51,13 +51,14 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task Peer_closing_first_ends_the_session_while_stdin_is_still_open()
+    public async Task With_a_terminal_on_stdin_the_peer_closing_first_ends_the_session_while_stdin_is_still_open()
     {
         var stdin = new Pipe();
         await using var local = Local.Open(stdin);
         (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
 
-        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
+        var options = new RelayOptions { AfterPeerEof = AfterPeerEof.End };
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
         await peer.WriteAsync("bye"u8.ToArray(), CancellationToken.None);
         await peer.CompleteWritesAsync();
 
@@ -66,18 +67,20 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task After_the_peer_half_closes_what_stdin_still_produces_is_sent()
+    public async Task After_the_peer_half_closes_a_producer_on_stdin_is_sent_until_its_eof_however_long_it_pauses()
     {
         var stdin = new Pipe();
         await using var local = Local.Open(stdin);
         (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
-        var options = new RelayOptions { Linger = TimeSpan.FromSeconds(5) };
 
-        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, options, CancellationToken.None);
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), CancellationToken.None);
         await peer.CompleteWritesAsync();                                  // e.g. a listener whose stdin was empty
         var buffer = new byte[16];
         for (int i = 0; i < 3; i++)
         {
+            if (i == 1)
+                await Task.Delay(700);                                     // a pause longer than the old 0.5 s quiet rule
+            relay.IsCompleted.ShouldBeFalse();
             await stdin.Writer.WriteAsync(Hello);                          // a producer still writing
             (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
         }
@@ -170,5 +173,81 @@ public class DuplexRelaySpecs
         var relay = DuplexRelay.RunAsync(local.Duplex, remote, new RelayOptions(), cancel.Token);
         await cancel.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(relay);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task An_idle_session_waits_for_input_on_both_sides_before_taking_a_buffer()
+    {
+        var local = new WaitingDuplex("up"u8.ToArray());
+        var remote = new WaitingDuplex("down"u8.ToArray());
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local, remote, new RelayOptions(), CancellationToken.None);
+        await local.Waiting.Task;
+        await remote.Waiting.Task;
+        local.Reads.ShouldBe(0);                                         // no buffer borrowed while nothing arrives
+        remote.Reads.ShouldBe(0);
+
+        local.Arrive();
+        remote.Arrive();
+        RelayStats stats = await relay;
+        stats.ShouldBe(stats with { Sent = 2, Received = 4 });
+        remote.Written.ShouldBe("up"u8.ToArray());
+        local.Written.ShouldBe("down"u8.ToArray());
+    }
+
+    [Fact]
+    public void A_read_buffer_is_kept_while_reads_fill_it_grows_once_and_is_given_back_when_data_stops()
+    {
+        var buffer = new ReadBuffer(1024 * 1024);
+        buffer.Take().Length.ShouldBe(ReadBuffer.InitialSize);
+        buffer.Used(ReadBuffer.InitialSize);                              // full: bulk data, the next one is bigger
+        buffer.Held.ShouldBeFalse();
+        buffer.Take().Length.ShouldBe(1024 * 1024);
+        buffer.Used(1024 * 1024);
+        buffer.Held.ShouldBeTrue();                                       // still flowing: kept
+        buffer.Used(10);
+        buffer.Held.ShouldBeFalse();                                      // a short read: data stopped, given back
+        buffer.Take().Length.ShouldBe(1024 * 1024);
+    }
+
+    /// <summary>An end that has one chunk to give, once <see cref="Arrive"/> is called, then EOF.</summary>
+    private sealed class WaitingDuplex(byte[] chunk) : Duplex
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly MemoryStream _written = new();
+        private bool _given;
+
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Reads { get; private set; }
+        public byte[] Written => _written.ToArray();
+
+        public void Arrive() => _arrived.TrySetResult();
+
+        public override async ValueTask WaitForInputAsync(CancellationToken cancellationToken)
+        {
+            Waiting.TrySetResult();
+            await _arrived.Task.WaitAsync(cancellationToken);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            Reads++;
+            _arrived.Task.IsCompleted.ShouldBeTrue("read before input arrived");
+            if (_given)
+                return ValueTask.FromResult(0);
+            _given = true;
+            chunk.CopyTo(buffer);
+            return ValueTask.FromResult(chunk.Length);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            _written.Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

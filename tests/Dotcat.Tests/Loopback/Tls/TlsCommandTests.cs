@@ -300,7 +300,7 @@ public sealed class TlsCommandTests : IDisposable
             // No close_notify: the TCP connection just ends.
             accepted.Shutdown(SocketShutdown.Both);
         });
-        await using DotcatRun client = DotcatRun.Start("--ssl", "--ssl-insecure", "-v", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
+        await using DotcatRun client = DotcatRun.Start(["--ssl", "--ssl-insecure", "-v", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)], stdinIsTerminal: true);
         (await client.WaitForExitAsync()).ShouldBe(0, client.Stderr);
         await serve.WaitAsync(Timeout);
         (await client.StdoutTextAsync()).ShouldBe("bye\n");
