@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Dotcat.Diagnostics;
 using Dotcat.Model;
@@ -26,33 +25,20 @@ internal abstract partial class ServiceRun
         {
             await using (connection)
             {
-                if (connection.Duplex is not SocketDuplex { Socket: var client })
-                    throw new DotcatException("the proxy server serves plain TCP clients only");
                 string peer = connection.Peer;
-                var server = new ProxyServer(_handshake, ConnectAsync, (stream, leftover, target, ct) => RelayAsync(client, leftover, target, peer, ct));
-                await using var stream = new NetworkStream(client, ownsSocket: false);
-                ProxyOutcome outcome = await server.ServeAsync(stream, cancellationToken);
+                ProxyOutcome outcome = await ProxyServing.ServeAsync(
+                    connection, _handshake, options, log, (client, target, name, ct) => RelayAsync(client, target, name, peer, ct), cancellationToken);
                 if (outcome.Failure is { } failure)
                     log.Info($"{peer}: {failure}");
             }
         }
 
-        private async Task<Socket> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+        private async Task RelayAsync(Duplex client, Duplex target, string name, string peer, CancellationToken cancellationToken)
         {
-            IPAddress[] addresses = await Resolver.ResolveAsync(host, options.Family, cancellationToken);
-            return await new SocketConnector(options, log).ConnectFirstAsync(addresses, new Endpoint.Tcp(host, port), SocketType.Stream, ProtocolType.Tcp, cancellationToken);
-        }
-
-        private async Task RelayAsync(Socket client, ReadOnlyMemory<byte> leftover, Socket target, string peer, CancellationToken cancellationToken)
-        {
-            string name = Endpoints.Format(target.RemoteEndPoint);
             log.Info($"{peer}: connected to {name}");
-            // The target's socket is the ProxyServer's to close; the relay only borrows it (and the client's).
-            var clientSide = new SocketDuplex(client, leftover);
-            var targetSide = new SocketDuplex(target);
             try
             {
-                RelayStats stats = await DuplexRelay.RunAsync(clientSide, targetSide, Relaying, cancellationToken);
+                RelayStats stats = await DuplexRelay.RunAsync(client, target, Relaying, cancellationToken);
                 log.Info($"{peer} to {name}: {PeerRelay.Summary(stats.Received, stats.Sent, stats.Elapsed)}", level: 2);
             }
             catch (Exception e) when (e is SocketException or IOException or DotcatException && !cancellationToken.IsCancellationRequested)
