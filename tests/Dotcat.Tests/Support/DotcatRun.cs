@@ -120,6 +120,19 @@ internal sealed partial class DotcatRun : IAsyncDisposable
 
     public async Task<string> StdoutTextAsync() => Encoding.UTF8.GetString(await StdoutAsync());
 
+    /// <summary>Waits until stdout holds at least <paramref name="count"/> bytes while the run goes on.</summary>
+    public async Task WaitForStdoutBytesAsync(int count, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            Task written = _stdout.NextWrite;
+            if (_stdout.ToArray().Length >= count)
+                return;
+            await written.WaitAsync(cts.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _interrupt.CancelAsync();
@@ -142,6 +155,17 @@ internal sealed partial class DotcatRun : IAsyncDisposable
     private sealed class LockedStream : Stream
     {
         private readonly MemoryStream _bytes = new();
+        private TaskCompletionSource _nextWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes at the next write (take it before looking at the bytes, so no write slips between).</summary>
+        public Task NextWrite
+        {
+            get
+            {
+                lock (_bytes)
+                    return _nextWrite.Task;
+            }
+        }
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -159,8 +183,14 @@ internal sealed partial class DotcatRun : IAsyncDisposable
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            TaskCompletionSource written;
             lock (_bytes)
+            {
                 _bytes.Write(buffer);
+                written = _nextWrite;
+                _nextWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            written.SetResult();
         }
 
         public override void Flush()

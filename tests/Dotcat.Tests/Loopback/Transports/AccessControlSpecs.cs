@@ -132,6 +132,7 @@ public sealed class AccessControlSpecs
         var buffer = new byte[64];
         int read = await friend.ReceiveAsync(buffer).WaitAsync(Timeout);
         Encoding.ASCII.GetString(buffer, 0, read).ShouldBe("reply\n");
+        await dotcat.WaitForStdoutBytesAsync("this\n".Length);   // written by its own pump, maybe after the reply went
         dotcat.Interrupt();
         await dotcat.WaitForExitAsync();
         (await dotcat.StdoutTextAsync()).ShouldBe("this\n");
