@@ -92,14 +92,12 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
                     await client.DisposeAsync();
                     continue;
                 }
+                log.Info($"connection from {client.Peer}");
                 lock (conversations)
                 {
                     conversations.RemoveAll(t => t.IsCompleted);
                     conversations.Add(ServeOneAsync(client));
                 }
-                // After the service has started (a plain relay has subscribed to the shared stdin by now), so what a
-                // person types once they see this line reaches this client too.
-                log.Info($"connection from {client.Peer}");
             }
         }
         catch (OperationCanceledException) when (stdoutClosed is not null)
