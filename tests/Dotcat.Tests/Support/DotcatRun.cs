@@ -121,13 +121,20 @@ internal sealed partial class DotcatRun : IAsyncDisposable
     public async Task<string> StdoutTextAsync() => Encoding.UTF8.GetString(await StdoutAsync());
 
     /// <summary>Waits until stdout holds at least <paramref name="count"/> bytes while the run goes on.</summary>
-    public async Task WaitForStdoutBytesAsync(int count, TimeSpan? timeout = null)
+    public Task WaitForStdoutBytesAsync(int count, TimeSpan? timeout = null) =>
+        WaitForStdoutAsync(bytes => bytes.Length >= count, timeout);
+
+    /// <summary>Waits until stdout, as UTF-8 text, contains <paramref name="text"/> while the run goes on.</summary>
+    public Task WaitForStdoutTextAsync(string text, TimeSpan? timeout = null) =>
+        WaitForStdoutAsync(bytes => Encoding.UTF8.GetString(bytes).Contains(text, StringComparison.Ordinal), timeout);
+
+    private async Task WaitForStdoutAsync(Func<byte[], bool> done, TimeSpan? timeout)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         while (true)
         {
             Task written = _stdout.NextWrite;
-            if (_stdout.ToArray().Length >= count)
+            if (done(_stdout.ToArray()))
                 return;
             await written.WaitAsync(cts.Token);
         }

@@ -85,6 +85,8 @@ public class BrokerCommandTests
         await b.SendAsync("still here\n");
         (await a.ReadUntilAsync("\n")).ShouldBe("<user2> still here\n");
 
+        // stdout has its own pump: a client may hear a line before it is written there.
+        await dotcat.WaitForStdoutTextAsync("<user2> still here\n");
         dotcat.Interrupt();
         await dotcat.WaitForExitAsync();
         string stdout = await dotcat.StdoutTextAsync();
