@@ -74,6 +74,7 @@ internal static class Program
         }
         catch (Exception e)
         {
+            // The one boundary: every failure becomes one line and an exit code, never a trace.
             return ErrorBoundary.Report(e, log);
         }
     }

@@ -148,6 +148,7 @@ internal static class DuplexRelay
             }
             catch (Exception e)
             {
+                // Kept and rethrown once the session has ended in order (the local side failed first).
                 localFailure = e;
                 End(Ending.LocalFailed);
             }

@@ -45,6 +45,7 @@ internal sealed class StdinReader : IByteSource
             }
             catch (Exception e)
             {
+                // Handed to the waiting reader, which reports it as "cannot read stdin".
                 _result!.SetException(e);
             }
         }

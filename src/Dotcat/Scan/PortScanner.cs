@@ -106,6 +106,7 @@ internal static class PortScanner
             }
             catch (Exception e)
             {
+                // Whatever the probe threw belongs to its port's result: the reporting loop rethrows it in port order.
                 slots.Release();
                 results[index].TrySetException(e);
             }

@@ -67,6 +67,7 @@ internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options,
             }
             catch (Exception e)
             {
+                // One client's failure is its own line; the listener goes on serving the others.
                 ErrorBoundary.Report(e, log);
             }
             finally

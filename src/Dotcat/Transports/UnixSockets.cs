@@ -49,6 +49,7 @@ internal static partial class UnixSockets
         }
         catch (Exception e)
         {
+            // Any failure: close what was opened, then rethrow it (in our words below).
             socket.Dispose();
             own?.Dispose();
             throw e switch
