@@ -286,17 +286,27 @@ new_addr() {
 }
 
 # transfer KIND ADDR FILE [COUNTFILE|RSSFILE MODE]: one transfer with L and C already set. Prints the seconds from
-# client start until both client and listener have exited. The listener's stdin is the never-ending HOLD_FD, not
-# /dev/null: a listener at stdin EOF half-closes toward its client, and a client that quits on the peer's FIN
-# (dotcat, ncat >= 7.96) could then stop before it has sent everything; every listener here still ends when its
-# client closes. MODE "count" pipes the listener through wc -c into
+# client start until both client and listener have exited. The listener's stdin is listener_stdin: the never-ending
+# HOLD_FD for the other tools (a listener at stdin EOF half-closes toward its client, and a client that quits on the
+# peer's FIN, such as ncat >= 7.96, could then stop before it has sent everything; each of them still ends when its
+# client closes), /dev/null for dotcat (a dotcat listener whose stdin is a pipe keeps sending until that pipe's EOF,
+# README "How a session ends"; with /dev/null it half-closes at once and its client still sends everything, which
+# is the README's own recipe for a receiver). MODE "count" pipes the listener through wc -c into
 # COUNTFILE (the warm-up run verifies every byte arrived); MODE "rss" runs it under GNU time -f %M into RSSFILE.
+listener_stdin() { # the stdin for the stream listener in L (see transfer)
+    case ${L[0]} in
+        "$DOTCAT" | "$DOTCAT_R2R") echo /dev/null ;;
+        *) echo "/dev/fd/$HOLD_FD" ;;
+    esac
+}
+
 transfer() {
-    local kind=$1 addr=$2 file=$3 extra=${4:-} mode=${5:-} lpid t0 t1 crc lrc
+    local kind=$1 addr=$2 file=$3 extra=${4:-} mode=${5:-} lpid t0 t1 crc lrc lin
+    lin=$(listener_stdin)
     case $mode in
-        count) (timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" 2>>"$LOG" | wc -c >"$extra") & ;;
-        rss) timeout -k 2 "$TIMEOUT" /usr/bin/time -f %M -o "$extra" "${L[@]}" <&"$HOLD_FD" >/dev/null 2>>"$LOG" & ;;
-        *) timeout -k 2 "$TIMEOUT" "${L[@]}" <&"$HOLD_FD" >/dev/null 2>>"$LOG" & ;;
+        count) (timeout -k 2 "$TIMEOUT" "${L[@]}" <"$lin" 2>>"$LOG" | wc -c >"$extra") & ;;
+        rss) timeout -k 2 "$TIMEOUT" /usr/bin/time -f %M -o "$extra" "${L[@]}" <"$lin" >/dev/null 2>>"$LOG" & ;;
+        *) timeout -k 2 "$TIMEOUT" "${L[@]}" <"$lin" >/dev/null 2>>"$LOG" & ;;
     esac
     lpid=$!
     if ! wait_ready "$kind" "$addr" "$lpid"; then
