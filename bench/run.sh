@@ -26,6 +26,8 @@
 #   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the native build)
 #   DOTCAT_R2R_BIN=...  likewise for the ReadyToRun reference build (skips that build)
 #   NO_BUILD=1       reuse bench/.out/* from an earlier run
+#   ONLY_TOOLS="dotcat dotcat-oneway ..."   run only these rows (the names in have()); the others print n/a. For an
+#                    A/B of two dotcat builds: ONLY_TOOLS="dotcat dotcat-oneway dotcat-o dotcat-progress" DOTCAT_BIN=A ...
 #
 # Only loopback (127.0.0.1) and socket paths in a fresh temp dir are ever used. Every wait loop is bounded by a
 # count, and every tool runs under `timeout`, so a tool that hangs or lacks a feature costs at most TIMEOUT seconds
@@ -212,6 +214,7 @@ make_file() { # PATH BYTES: random data, generated once and cached (regenerated 
 }
 
 have() { # TOOL: can this row run at all?
+    [[ -z ${ONLY_TOOLS:-} || " $ONLY_TOOLS " == *" $1 "* ]] || return 1
     case $1 in
         dotcat | dotcat-oneway | dotcat-o | dotcat-progress) [[ -x $DOTCAT ]] ;;
         dotcat-r2r) [[ -x $DOTCAT_R2R ]] ;;
