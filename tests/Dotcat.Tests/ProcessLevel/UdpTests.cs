@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -148,9 +149,7 @@ public sealed class UdpTests
     [Fact(Timeout = 60_000)]
     public async Task Udp_client_without_a_listener_fails_with_connection_refused_instead_of_hanging()
     {
-        string port;
-        using (Socket closed = NewPeer())
-            port = Port(closed);
+        string port = FreePorts.Pick(ProtocolType.Udp).ToString(CultureInfo.InvariantCulture);   // no one listens there
         await using var client = DotcatProcess.Start("-u", "127.0.0.1", port);
         await client.Stdin.WriteAsync("hello\n"u8.ToArray());
         client.CloseStdin();
