@@ -21,7 +21,7 @@ public class SnapshotTests
         output.ToString().ShouldMatchApproved();
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("unknown-option", "--bogus 127.0.0.1 1")]
     [InlineData("nothing", "")]
     [InlineData("port-out-of-range", "127.0.0.1 99999")]

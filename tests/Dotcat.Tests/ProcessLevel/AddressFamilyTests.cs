@@ -7,7 +7,7 @@ namespace Dotcat.Tests.ProcessLevel;
 /// <summary>IPv4/IPv6 forcing, names tried address by address, and IPv6 spelling in messages.</summary>
 public sealed class AddressFamilyTests
 {
-    [IPv6Theory(Timeout = 20_000)]
+    [IPv6Theory(Timeout = 60_000)]
     [InlineData("::1")]
     [InlineData("127.0.0.1")]
     public async Task Localhost_reaches_a_listener_on_either_loopback_only(string loopback)
@@ -27,7 +27,7 @@ public sealed class AddressFamilyTests
         (await client.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("-4", "::1", "'::1' is an IPv6 address, but -4 was given")]
     [InlineData("-6", "127.0.0.1", "'127.0.0.1' is an IPv4 address, but -6 was given")]
     [InlineData("-4", "[::1]", "'::1' is an IPv6 address, but -4 was given")]
@@ -38,7 +38,7 @@ public sealed class AddressFamilyTests
         dotcat.Stderr.ShouldBe($"dotcat: {message}\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Nodns_refuses_names()
     {
         await using var dotcat = DotcatProcess.Start("-n", "localhost", "9");
@@ -46,7 +46,7 @@ public sealed class AddressFamilyTests
         dotcat.Stderr.ShouldContain("-n/--nodns");
     }
 
-    [IPv6Theory(Timeout = 20_000)]
+    [IPv6Theory(Timeout = 60_000)]
     [InlineData("::1", "-u")]
     [InlineData("[::1]", "-u")]
     [InlineData("::1", "-N")]

@@ -6,7 +6,7 @@ namespace Dotcat.Tests.ProcessLevel;
 /// <summary>Faults found at run time are one short <c>dotcat: </c> line too (issue 9): no .NET text, no value echoed whole.</summary>
 public class ErrorLineProcessTests
 {
-    [Theory(Timeout = 30_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData(new[] { "-o", "/missing/dir/f", "127.0.0.1", "1" }, 2, "dotcat: cannot open -o/--output file '/missing/dir/f': no such directory")]
     [InlineData(new[] { "-x", "/", "127.0.0.1", "1" }, 2, "dotcat: cannot open -x/--hex-dump file '/': is a directory")]
     [InlineData(new[] { "-o", "", "127.0.0.1", "1" }, 2, "dotcat: empty value for option '--output'")]
@@ -20,7 +20,7 @@ public class ErrorLineProcessTests
         dotcat.Stderr.ShouldBe(line + Environment.NewLine);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_host_name_over_255_characters_is_a_resolve_error_with_the_name_cut()
     {
         string host = new('a', 300);
@@ -31,7 +31,7 @@ public class ErrorLineProcessTests
         dotcat.Stderr.ShouldBe($"dotcat: cannot resolve '{new string('a', Shown.MaxValueLength)}…': host name longer than 255 characters" + Environment.NewLine);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_100_KB_argument_is_cut_in_the_error_line()
     {
         await using var dotcat = DotcatProcess.Start("-w", new string('9', 100_000), "127.0.0.1", "1");

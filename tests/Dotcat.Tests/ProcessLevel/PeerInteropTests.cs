@@ -17,12 +17,12 @@ public sealed partial class PeerInteropTests
         { "unix-dgram", false }, { "unix-dgram", true },
     };
 
-    [PeerTheory("socat", Timeout = 30_000)]
+    [PeerTheory("socat", Timeout = 60_000)]
     [MemberData(nameof(Cases))]
     public Task Dotcat_and_socat_exchange_binary_data(string transport, bool dotcatListens) =>
         ExchangeAsync("socat", transport, dotcatListens);
 
-    [PeerTheory("nc.openbsd", Timeout = 30_000)]
+    [PeerTheory("nc.openbsd", Timeout = 60_000)]
     [MemberData(nameof(Cases))]
     public Task Dotcat_and_openbsd_nc_exchange_binary_data(string transport, bool dotcatListens) =>
         ExchangeAsync("nc.openbsd", transport, dotcatListens);

@@ -77,7 +77,7 @@ public class ProducerEndingTests
         }
     }
 
-    [ShellFact("tmux", Timeout = 40_000)]
+    [ShellFact("tmux", Timeout = 60_000)]
     public async Task With_a_terminal_on_stdin_the_peer_closing_first_ends_dotcat_once_its_bytes_are_written()
     {
         using var server = new TcpListener(IPAddress.Loopback, 0);

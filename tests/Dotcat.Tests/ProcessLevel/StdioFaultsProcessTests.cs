@@ -22,7 +22,7 @@ public class StdioFaultsProcessTests
     /// (the socket must never be taken for stdin/stdout, which echoed the peer's bytes back); what the peer sends goes
     /// to stdout when it is open; no diagnostic, exit 0.
     /// </summary>
-    [UnixTheory(Timeout = 30_000)]
+    [UnixTheory(Timeout = 60_000)]
     [MemberData(nameof(ClosedSets))]
     public async Task A_client_with_closed_standard_descriptors_treats_them_as_dev_null(string closed)
     {
@@ -49,7 +49,7 @@ public class StdioFaultsProcessTests
     }
 
     /// <summary>A listener with stdin and stdout closed serves its client: half-closes toward it at once, prints nothing.</summary>
-    [UnixFact(Timeout = 30_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_listener_with_stdin_and_stdout_closed_half_closes_and_ends_with_its_client()
     {
         await using var listener = StartWithClosed("01", "-l", "-v", "127.0.0.1", "0");

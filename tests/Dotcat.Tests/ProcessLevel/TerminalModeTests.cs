@@ -9,7 +9,7 @@ namespace Dotcat.Tests.ProcessLevel;
 /// </summary>
 public class TerminalModeTests
 {
-    [ShellTheory("dash", "tmux", Timeout = 30_000)]
+    [ShellTheory("dash", "tmux", Timeout = 60_000)]
     [InlineData("-w 1 127.0.0.1 1")]                // an error line, coloured on a terminal
     [InlineData("--progress -v -w 1 127.0.0.1 1")]  // the progress line's terminal checks
     [InlineData("--bogus")]                         // a usage error

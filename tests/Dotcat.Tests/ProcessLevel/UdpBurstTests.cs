@@ -7,7 +7,7 @@ namespace Dotcat.Tests.ProcessLevel;
 /// <summary>A burst of datagrams: a listener writes several waiting datagrams at once, and none may be lost or reordered.</summary>
 public class UdpBurstTests
 {
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_burst_of_small_datagrams_reaches_stdout_whole_and_in_order()
     {
         var received = new ProgressStream();

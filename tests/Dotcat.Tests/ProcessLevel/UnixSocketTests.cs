@@ -6,18 +6,18 @@ namespace Dotcat.Tests.ProcessLevel;
 /// <summary>Unix domain sockets through the dotcat process: socket files cleaned up, stale files, abstract names.</summary>
 public sealed class UnixSocketTests
 {
-    [SignalTheory(15, Timeout = 20_000)]
+    [SignalTheory(15, Timeout = 60_000)]
     [InlineData(15, "-l", "-U")]
     [InlineData(15, "-l", "-k", "-U")]
     [InlineData(15, "-l", "-U", "-u")]
     public Task A_listener_removes_its_socket_file_on_SIGTERM(int signal, params string[] mode) => SignalRemovesSocketFileAsync(signal, mode);
 
-    [SignalTheory(1, Timeout = 20_000)]
+    [SignalTheory(1, Timeout = 60_000)]
     [InlineData(1, "-l", "-U")]
     [InlineData(1, "-l", "-U", "-u")]
     public Task A_listener_removes_its_socket_file_on_SIGHUP(int signal, params string[] mode) => SignalRemovesSocketFileAsync(signal, mode);
 
-    [SignalTheory(2, Timeout = 20_000)]
+    [SignalTheory(2, Timeout = 60_000)]
     [InlineData(2, "-l", "-U")]
     [InlineData(2, "-l", "-k", "-U", "-u")]
     public Task A_listener_removes_its_socket_file_on_SIGINT(int signal, params string[] mode) => SignalRemovesSocketFileAsync(signal, mode);
@@ -35,7 +35,7 @@ public sealed class UnixSocketTests
         File.Exists(path).ShouldBeFalse();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_listener_removes_its_socket_file_when_its_session_ends()
     {
         using var dir = new TempDir();
@@ -53,7 +53,7 @@ public sealed class UnixSocketTests
         File.Exists(path).ShouldBeFalse();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task An_existing_socket_file_without_reuseaddr_is_refused_naming_reuseaddr()
     {
         using var dir = new TempDir();
@@ -66,7 +66,7 @@ public sealed class UnixSocketTests
         second.Stderr.ShouldBe($"dotcat: cannot listen on {path}: the socket file exists (--reuseaddr replaces it if no one listens on it)\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_stale_socket_file_is_replaced_with_reuseaddr_and_serves()
     {
         using var dir = new TempDir();
@@ -88,7 +88,7 @@ public sealed class UnixSocketTests
         (await listener.StdoutTextAsync()).ShouldBe("works\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_regular_file_in_the_way_is_left_alone()
     {
         using var dir = new TempDir();
@@ -100,7 +100,7 @@ public sealed class UnixSocketTests
         (await File.ReadAllTextAsync(path)).ShouldBe("keep me");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Missing_socket_files_and_directories_are_one_line_errors()
     {
         using var dir = new TempDir();
@@ -113,7 +113,7 @@ public sealed class UnixSocketTests
         listener.Stderr.ShouldBe($"dotcat: cannot listen on {dir.Path("no/s")}: the directory does not exist\n");
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("-U", "/tmp/s", "80")]
     [InlineData("-l", "-U", "-p", "80", "/tmp/s")]
     [InlineData("-U")]
@@ -125,7 +125,7 @@ public sealed class UnixSocketTests
         dotcat.Stderr.ShouldContain("-U/--unixsock");
     }
 
-    [LinuxFact(Timeout = 20_000)]
+    [LinuxFact(Timeout = 60_000)]
     public async Task Abstract_names_work_for_stream_and_datagram_sockets()
     {
         foreach (string[] udp in new[] { Array.Empty<string>(), ["-u"] })
@@ -146,7 +146,7 @@ public sealed class UnixSocketTests
         }
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_datagram_client_gets_replies_through_its_own_temporary_address()
     {
         using var dir = new TempDir();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Dotcat.Tests.Support;
 
 namespace Dotcat.Tests.Proxy;
 
@@ -57,12 +58,8 @@ internal sealed class ExternalProcess : IAsyncDisposable
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
 
-    public static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    /// <summary>A loopback TCP port free now, for a tool to bind (see <see cref="FreePorts"/>).</summary>
+    public static int FreePort() => FreePorts.Pick(ProtocolType.Tcp);
 
     public static ExternalProcess Start(string program, params string[] arguments)
     {
@@ -90,10 +87,11 @@ internal sealed class ExternalProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Retries a loopback connect until the tool accepts (at most about 10 s), then closes that probe.</summary>
+    /// <summary>Retries a loopback connect until the tool accepts (at most about 30 s), then closes that probe.</summary>
     public async Task WaitForAcceptAsync(int port)
     {
-        for (int attempt = 0; attempt < 200; attempt++)
+        // A poll, not a sleep: these tools say nothing when they are ready. Bounded generously for a loaded machine.
+        for (int attempt = 0; attempt < 600; attempt++)
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"the tool exited ({_process.ExitCode}): {Output}");

@@ -71,8 +71,11 @@ public sealed class ProxyCommandTests
         using var target = new SendingTarget("hello\n"u8.ToArray());
         await using var dotcat = DotcatRun.Start(
             ["--proxy", $"127.0.0.1:{port}", "--proxy-type", "socks5", "127.0.0.1", target.Port.ToString()],
-            environment: new Dictionary<string, string>(StringComparer.Ordinal) { ["NCAT_PROXY_AUTH"] = "alice:pw" });
-        dotcat.CloseStdin();   // stdin at EOF at once, as </dev/null: the session ends with the target
+            environment: new Dictionary<string, string>(StringComparer.Ordinal) { ["NCAT_PROXY_AUTH"] = "alice:pw" },
+            // A person at a terminal, as DownloadThroughAsync: a half-close up front makes microsocks close both ways,
+            // and then "hello" is lost whenever dotcat's EOF reaches microsocks before the target's bytes do.
+            stdinIsTerminal: true);
+        (await dotcat.WaitForExitAsync()).ShouldBe(0, dotcat.Stderr);
         (await dotcat.StdoutTextAsync()).ShouldBe("hello\n", dotcat.Stderr);
     }
 

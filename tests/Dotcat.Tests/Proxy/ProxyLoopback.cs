@@ -10,7 +10,7 @@ namespace Dotcat.Tests.Proxy;
 /// </summary>
 internal sealed class ProxyLoopback : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly Socket _near;
     private readonly Socket _far;

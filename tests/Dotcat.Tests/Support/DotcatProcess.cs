@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
-using System.Threading.Channels;
 
 namespace Dotcat.Tests.Support;
 
@@ -12,13 +9,13 @@ namespace Dotcat.Tests.Support;
 /// The built dotcat run as a real process: stdin writable, stdout collected as bytes, stderr collected as lines that
 /// a test can wait for (the <c>listening on</c> line instead of a sleep). Killed with its children on dispose.
 /// </summary>
-internal sealed partial class DotcatProcess : IAsyncDisposable
+internal sealed class DotcatProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Process _process;
-    private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
-    private readonly StringBuilder _stderr = new();
+    private readonly StderrLines _stderr = new();
+    private readonly CollectedBytes _stdoutSoFar = new();
     private readonly Task<byte[]> _stdout;
     private readonly Task _stderrPump;
     private int _disposed;
@@ -35,14 +32,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     /// <summary>The stdin pipe; dispose or <see cref="CloseStdin"/> for EOF.</summary>
     public Stream Stdin => _process.StandardInput.BaseStream;
 
-    public string Stderr
-    {
-        get
-        {
-            lock (_stderr)
-                return _stderr.ToString();
-        }
-    }
+    public string Stderr => _stderr.Text;
 
     /// <summary>
     /// Starts dotcat. <paramref name="stdoutTarget"/> takes stdout instead of memory (a hashing stream, for large
@@ -97,8 +87,8 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
         info.Environment.Remove("FORCE_COLOR");
-        // An in-process responder run (DotcatRun) sets this in the test process; a relay child must not inherit it.
-        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        // The test process fixes its own mode (SocketCompletionMode); a child dotcat decides its own, as when shipped.
+        info.Environment.Remove(SocketCompletionMode.Variable);
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         return new DotcatProcess(Process.Start(info)!, stdoutTarget);
@@ -109,36 +99,19 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
     public void CloseStdin() => _process.StandardInput.Close();
 
     /// <summary>Waits for the <c>-v</c> line <c>dotcat: listening on ADDR:PORT</c> and returns the port.</summary>
-    public async Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null)
-    {
-        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
-        return int.Parse(PortAtEnd().Match(line).Value, CultureInfo.InvariantCulture);
-    }
+    public Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null) => _stderr.WaitForListeningPortAsync(timeout ?? DefaultTimeout);
 
     /// <summary>Waits for the listening line and returns the bound IPv4/IPv6 endpoint.</summary>
-    public async Task<IPEndPoint> WaitForListeningEndPointAsync(TimeSpan? timeout = null)
-    {
-        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
-        return IPEndPoint.Parse(line["dotcat: listening on ".Length..]);
-    }
+    public Task<IPEndPoint> WaitForListeningEndPointAsync(TimeSpan? timeout = null) => _stderr.WaitForListeningEndPointAsync(timeout ?? DefaultTimeout);
 
-    /// <summary>Waits for the first stderr line matching <paramref name="match"/> (lines seen before count too).</summary>
-    public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        try
-        {
-            await foreach (string line in _stderrLines.Reader.ReadAllAsync(cts.Token))
-            {
-                if (match(line))
-                    return line;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        throw new TimeoutException($"no matching stderr line; stderr so far:\n{Stderr}");
-    }
+    /// <summary>Waits for the next stderr line matching <paramref name="match"/> (see <see cref="StderrLines.WaitForAsync"/>).</summary>
+    public Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null) => _stderr.WaitForAsync(match, timeout ?? DefaultTimeout);
+
+    /// <summary>
+    /// Waits until stdout, as UTF-8 text, contains <paramref name="text"/> while the process runs (not with a
+    /// <c>stdoutTarget</c>, which takes stdout instead).
+    /// </summary>
+    public Task WaitForStdoutTextAsync(string text, TimeSpan? timeout = null) => _stdoutSoFar.WaitForTextAsync(text, timeout ?? DefaultTimeout);
 
     /// <summary>Waits for exit and returns the exit code; a process still running then is a test failure.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
@@ -180,7 +153,7 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<byte[]> CollectAsync(Stream stdout, Stream? target)
+    private async Task<byte[]> CollectAsync(Stream stdout, Stream? target)
     {
         if (target is not null)
         {
@@ -195,24 +168,16 @@ internal sealed partial class DotcatProcess : IAsyncDisposable
             }
             return [];
         }
-        using var memory = new MemoryStream();
-        await stdout.CopyToAsync(memory);
-        return memory.ToArray();
+        await stdout.CopyToAsync(_stdoutSoFar);
+        return _stdoutSoFar.ToArray();
     }
 
     private async Task PumpStderrAsync()
     {
         while (await _process.StandardError.ReadLineAsync() is { } line)
-        {
-            lock (_stderr)
-                _stderr.AppendLine(line);
-            await _stderrLines.Writer.WriteAsync(line);
-        }
-        _stderrLines.Writer.Complete();
+            _stderr.AppendLine(line);
+        _stderr.Complete();
     }
-
-    [GeneratedRegex(@"\d+$")]
-    private static partial Regex PortAtEnd();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Dotcat.Relay;
 
 namespace Dotcat.Tests.Support;
@@ -14,12 +11,12 @@ namespace Dotcat.Tests.Support;
 /// <see cref="DotcatProcess"/>, for every command-level test that does not need a real process. Disposing it is
 /// Ctrl+C: the run's token is cancelled and the run awaited.
 /// </summary>
-internal sealed partial class DotcatRun : IAsyncDisposable
+internal sealed class DotcatRun : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Pipe _stdin = new();
-    private readonly LockedStream _stdout = new();
+    private readonly CollectedBytes _stdout = new();
     private readonly LineWriter _stderr = new();
     private readonly CancellationTokenSource _interrupt = new();
     private readonly Task<int> _run;
@@ -63,35 +60,12 @@ internal sealed partial class DotcatRun : IAsyncDisposable
     public void CloseStdin() => _stdin.Writer.Complete();
 
     /// <summary>Waits for the <c>-v</c> line <c>dotcat: listening on ADDR:PORT</c> and returns the port.</summary>
-    public async Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null)
-    {
-        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
-        return int.Parse(PortAtEnd().Match(line).Value, CultureInfo.InvariantCulture);
-    }
+    public Task<int> WaitForListeningPortAsync(TimeSpan? timeout = null) => _stderr.Lines.WaitForListeningPortAsync(timeout ?? DefaultTimeout);
 
-    public async Task<IPEndPoint> WaitForListeningEndPointAsync(TimeSpan? timeout = null)
-    {
-        string line = await WaitForStderrAsync(l => l.StartsWith("dotcat: listening on ", StringComparison.Ordinal), timeout);
-        return IPEndPoint.Parse(line["dotcat: listening on ".Length..]);
-    }
+    public Task<IPEndPoint> WaitForListeningEndPointAsync(TimeSpan? timeout = null) => _stderr.Lines.WaitForListeningEndPointAsync(timeout ?? DefaultTimeout);
 
-    /// <summary>Waits for the first stderr line matching <paramref name="match"/> (lines seen before count too).</summary>
-    public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        try
-        {
-            await foreach (string line in _stderr.Lines.Reader.ReadAllAsync(cts.Token))
-            {
-                if (match(line))
-                    return line;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        throw new TimeoutException($"no matching stderr line; stderr so far:\n{Stderr}");
-    }
+    /// <summary>Waits for the next stderr line matching <paramref name="match"/> (see <see cref="StderrLines.WaitForAsync"/>).</summary>
+    public Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null) => _stderr.Lines.WaitForAsync(match, timeout ?? DefaultTimeout);
 
     /// <summary>Waits for the run to end and returns its exit code; a run still going then is a test failure.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
@@ -99,7 +73,7 @@ internal sealed partial class DotcatRun : IAsyncDisposable
         try
         {
             int exitCode = await _run.WaitAsync(timeout ?? DefaultTimeout);
-            _stderr.Lines.Writer.TryComplete();
+            _stderr.Lines.Complete();
             return exitCode;
         }
         catch (TimeoutException e)
@@ -122,23 +96,10 @@ internal sealed partial class DotcatRun : IAsyncDisposable
 
     /// <summary>Waits until stdout holds at least <paramref name="count"/> bytes while the run goes on.</summary>
     public Task WaitForStdoutBytesAsync(int count, TimeSpan? timeout = null) =>
-        WaitForStdoutAsync(bytes => bytes.Length >= count, timeout);
+        _stdout.WaitForAsync(bytes => bytes.Length >= count, timeout ?? DefaultTimeout);
 
     /// <summary>Waits until stdout, as UTF-8 text, contains <paramref name="text"/> while the run goes on.</summary>
-    public Task WaitForStdoutTextAsync(string text, TimeSpan? timeout = null) =>
-        WaitForStdoutAsync(bytes => Encoding.UTF8.GetString(bytes).Contains(text, StringComparison.Ordinal), timeout);
-
-    private async Task WaitForStdoutAsync(Func<byte[], bool> done, TimeSpan? timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (true)
-        {
-            Task written = _stdout.NextWrite;
-            if (done(_stdout.ToArray()))
-                return;
-            await written.WaitAsync(cts.Token);
-        }
-    }
+    public Task WaitForStdoutTextAsync(string text, TimeSpan? timeout = null) => _stdout.WaitForTextAsync(text, timeout ?? DefaultTimeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -155,99 +116,37 @@ internal sealed partial class DotcatRun : IAsyncDisposable
         _interrupt.Dispose();
     }
 
-    [GeneratedRegex(@"\d+$")]
-    private static partial Regex PortAtEnd();
-
-    /// <summary>stdout: bytes kept in order, readable while the run writes.</summary>
-    private sealed class LockedStream : Stream
-    {
-        private readonly MemoryStream _bytes = new();
-        private TaskCompletionSource _nextWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes at the next write (take it before looking at the bytes, so no write slips between).</summary>
-        public Task NextWrite
-        {
-            get
-            {
-                lock (_bytes)
-                    return _nextWrite.Task;
-            }
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public byte[] ToArray()
-        {
-            lock (_bytes)
-                return _bytes.ToArray();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            TaskCompletionSource written;
-            lock (_bytes)
-            {
-                _bytes.Write(buffer);
-                written = _nextWrite;
-                _nextWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-            written.SetResult();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    /// <summary>stderr: the whole text, and each finished line on a channel.</summary>
+    /// <summary>stderr: the whole text, and each finished line (<see cref="StderrLines"/>).</summary>
     private sealed class LineWriter : TextWriter
     {
-        private readonly StringBuilder _all = new();
+        private readonly Lock _gate = new();
         private readonly StringBuilder _line = new();
+        private char _last;
 
-        public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
+        public StderrLines Lines { get; } = new();
 
         public override Encoding Encoding => Encoding.UTF8;
 
-        public string Text
-        {
-            get
-            {
-                lock (_all)
-                    return _all.ToString();
-            }
-        }
+        public string Text => Lines.Text;
 
         // Lines end at '\n', '\r' or "\r\n", as StreamReader.ReadLine (and so DotcatProcess) has them.
         public override void Write(char value)
         {
-            lock (_all)
+            lock (_gate)
             {
-                bool afterCr = _all.Length > 0 && _all[^1] == '\r';
-                _all.Append(value);
-                if (value == '\n' && afterCr)
-                    return;
-                if (value is '\n' or '\r')
+                bool afterCr = _last == '\r';
+                _last = value;
+                string? line = null;
+                if (value is '\n' or '\r' && !(value == '\n' && afterCr))
                 {
-                    Lines.Writer.TryWrite(_line.ToString());
+                    line = _line.ToString();
                     _line.Clear();
                 }
-                else
+                else if (value is not ('\n' or '\r'))
                 {
                     _line.Append(value);
                 }
+                Lines.Append(value.ToString(), line);
             }
         }
 

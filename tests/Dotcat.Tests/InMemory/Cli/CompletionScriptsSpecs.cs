@@ -103,19 +103,19 @@ public sealed class CompletionScriptsSpecs
 
     // ------------------------------------------------------------ syntax, by the real shells
 
-    [ShellFact("bash", Timeout = 20000)]
+    [ShellFact("bash", Timeout = 60_000)]
     public async Task Bash_accepts_the_script_syntax() =>
         await CheckSyntaxAsync("bash", file => ["--norc", "--noprofile", "-n", file]);
 
-    [ShellFact("zsh", Timeout = 20000)]
+    [ShellFact("zsh", Timeout = 60_000)]
     public async Task Zsh_accepts_the_script_syntax() =>
         await CheckSyntaxAsync("zsh", file => ["-f", "-n", file]);
 
-    [ShellFact("fish", Timeout = 20000)]
+    [ShellFact("fish", Timeout = 60_000)]
     public async Task Fish_accepts_the_script_syntax() =>
         await CheckSyntaxAsync("fish", file => ["--no-config", "--no-execute", file]);
 
-    [ShellFact("pwsh", Timeout = 60000)]
+    [ShellFact("pwsh", Timeout = 60_000)]
     public async Task Pwsh_accepts_the_script_syntax() =>
         await CheckSyntaxAsync("pwsh", file =>
         [
@@ -126,7 +126,7 @@ public sealed class CompletionScriptsSpecs
 
     // ------------------------------------------------------------ behaviour: what <TAB> offers
 
-    [ShellTheory("bash", Timeout = 20000)]
+    [ShellTheory("bash", Timeout = 60_000)]
     [InlineData("dotcat --col", "--color", true)]
     [InlineData("dotcat -l --ou", "--output", true)]
     [InlineData("dotcat --color ", "auto always never", true)]
@@ -143,7 +143,7 @@ public sealed class CompletionScriptsSpecs
     public async Task Bash_completes(string line, string expected, bool exact) =>
         Match(await BashCompleteAsync(line), line, expected, exact);
 
-    [ShellTheory("bash", Timeout = 20000)]
+    [ShellTheory("bash", Timeout = 60_000)]
     [InlineData("dotcat --re", "--respond", false)]
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
     [InlineData("dotcat -l 8080 --respond u", "upper uppercase", true)]
@@ -152,7 +152,7 @@ public sealed class CompletionScriptsSpecs
     public async Task Bash_completes_choice_values(string line, string expected, bool exact) =>
         Match(await BashCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
-    [ShellFact("bash", Timeout = 20000)]
+    [ShellFact("bash", Timeout = 60_000)]
     public async Task Bash_offers_every_visible_option_after_a_dash_and_no_hidden_one()
     {
         RootCommand root = DotcatCommand.Create();
@@ -161,7 +161,7 @@ public sealed class CompletionScriptsSpecs
         offered.ShouldBe(VisibleOptionNames(root), ignoreOrder: true);
     }
 
-    [ShellTheory("bash", Timeout = 20000)]
+    [ShellTheory("bash", Timeout = 60_000)]
     [InlineData("dotcat li", "listen")]
     [InlineData("dotcat ", "connect listen myhost.example otherhost.example")]
     [InlineData("dotcat listen --m", "--max-conns")]
@@ -176,7 +176,7 @@ public sealed class CompletionScriptsSpecs
         offered.Order(StringComparer.Ordinal).ShouldBe(wanted.Order(StringComparer.Ordinal), $"completing '{line}'");
     }
 
-    [ShellTheory("fish", Timeout = 20000)]
+    [ShellTheory("fish", Timeout = 60_000)]
     [InlineData("dotcat --col", "--color", false)]
     [InlineData("dotcat --color ", "auto always never", true)]
     [InlineData("dotcat --color=n", "--color=never", true)]
@@ -186,7 +186,7 @@ public sealed class CompletionScriptsSpecs
     public async Task Fish_completes(string line, string expected, bool exact) =>
         Match(await FishCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
-    [ShellTheory("fish", Timeout = 20000)]
+    [ShellTheory("fish", Timeout = 60_000)]
     [InlineData("dotcat --re", "--respond", false)]
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
     [InlineData("dotcat --respond=u", "--respond=upper --respond=uppercase", true)]
@@ -211,7 +211,7 @@ public sealed class CompletionScriptsSpecs
     /// the line and press Tab. No polling: zsh's Tab widget completes, redraws, then signals a tmux channel the test
     /// waits on; likewise the first prompt signals "ready".
     /// </summary>
-    [ShellTheory("zsh", "tmux", Timeout = 30000)]
+    [ShellTheory("zsh", "tmux", Timeout = 60_000)]
     [InlineData("dotcat --col", "dotcat --color=")]
     [InlineData("dotcat --color al", "dotcat --color always")]
     [InlineData("dotcat -o sess", "dotcat -o session.log")]
@@ -219,7 +219,7 @@ public sealed class CompletionScriptsSpecs
     public async Task Zsh_completes(string line, string expectedOnScreen) =>
         (await ZshScreenAfterTabAsync(DotcatCommand.Create(), line)).ShouldContain(expectedOnScreen);
 
-    [ShellTheory("zsh", "tmux", Timeout = 30000)]
+    [ShellTheory("zsh", "tmux", Timeout = 60_000)]
     [InlineData("dotcat --respo", "dotcat --respond=")]
     [InlineData("dotcat --respond ", "chargen")]
     [InlineData("dotcat --respond ", "uppercase")]
@@ -259,13 +259,13 @@ public sealed class CompletionScriptsSpecs
         }
     }
 
-    [ShellTheory("pwsh", Timeout = 60000)]
+    [ShellTheory("pwsh", Timeout = 60_000)]
     [InlineData("dotcat --col", "--color", false)]
     [InlineData("dotcat --color ", "auto always never", true)]
     public async Task Pwsh_completes(string line, string expected, bool exact) =>
         Match(await PwshCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
-    [ShellTheory("pwsh", Timeout = 60000)]
+    [ShellTheory("pwsh", Timeout = 60_000)]
     [InlineData("dotcat --re", "--respond", false)]
     [InlineData("dotcat --respond ", "echo upper uppercase time discard chargen daytime", true)]
     public async Task Pwsh_completes_choice_values(string line, string expected, bool exact) =>

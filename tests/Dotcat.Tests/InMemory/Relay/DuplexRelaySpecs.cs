@@ -33,7 +33,7 @@ public class DuplexRelaySpecs
         public async ValueTask DisposeAsync() => await Duplex.DisposeAsync();
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Local_eof_half_closes_and_the_peer_reply_still_arrives()
     {
         await using var local = Local.From(Hello);
@@ -50,7 +50,7 @@ public class DuplexRelaySpecs
         stats.Received.ShouldBe(10);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task With_a_terminal_on_stdin_the_peer_closing_first_ends_the_session_while_stdin_is_still_open()
     {
         var stdin = new Pipe();
@@ -66,7 +66,7 @@ public class DuplexRelaySpecs
         local.Text.ShouldBe("bye");
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task After_the_peer_half_closes_a_producer_on_stdin_is_sent_until_its_eof_however_long_it_pauses()
     {
         var stdin = new Pipe();
@@ -90,7 +90,7 @@ public class DuplexRelaySpecs
         (await peer.ReadToEndAsync()).ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task No_shutdown_keeps_the_socket_open_after_stdin_eof()
     {
         await using var local = Local.From(Hello);
@@ -108,7 +108,7 @@ public class DuplexRelaySpecs
         local.Text.ShouldBe("ok");
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Quit_zero_ends_right_after_stdin_eof_without_waiting_for_the_peer()
     {
         await using var local = Local.From(Hello);
@@ -118,7 +118,7 @@ public class DuplexRelaySpecs
         (await peer.ReadToEndAsync()).ShouldBe(Hello);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Quit_time_counts_from_the_last_data_received_after_stdin_eof()
     {
         await using var local = Local.From(Hello);
@@ -132,7 +132,7 @@ public class DuplexRelaySpecs
         local.Text.ShouldBe("still here");
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Idle_timeout_fails_the_session()
     {
         var stdin = new Pipe();
@@ -144,7 +144,7 @@ public class DuplexRelaySpecs
         failure.Message.ShouldBe("idle timeout: no data for 0.2s");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Binary_data_passes_unchanged_both_ways()
     {
         byte[] up = RandomNumberGenerator.GetBytes(300 * 1024 + 17);
@@ -162,7 +162,7 @@ public class DuplexRelaySpecs
         local.Output.ToArray().ShouldBe(down);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Cancellation_ends_the_session()
     {
         var stdin = new Pipe();
@@ -175,7 +175,7 @@ public class DuplexRelaySpecs
         await Should.ThrowAsync<OperationCanceledException>(relay);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task An_idle_session_waits_for_input_on_both_sides_before_taking_a_buffer()
     {
         var local = new WaitingDuplex("up"u8.ToArray());

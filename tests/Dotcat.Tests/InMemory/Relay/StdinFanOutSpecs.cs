@@ -20,7 +20,7 @@ public class StdinFanOutSpecs
         return all.ToArray();
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Every_client_gets_all_of_stdin_whatever_its_pace()
     {
         byte[] stdin = RandomNumberGenerator.GetBytes(1024 * 1024 + 5);
@@ -37,7 +37,7 @@ public class StdinFanOutSpecs
         await run;
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_client_leaving_mid_stream_never_stalls_the_others()
     {
         byte[] stdin = RandomNumberGenerator.GetBytes(256 * 1024);
@@ -54,7 +54,7 @@ public class StdinFanOutSpecs
         await run;
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_client_arriving_after_stdin_ended_gets_eof_at_once()
     {
         var broadcast = new StdinFanOut(ByteSources.From(new MemoryStream("x"u8.ToArray())), Log.Null);

@@ -6,7 +6,7 @@ namespace Dotcat.Tests.Loopback.Broker;
 /// <summary><c>--broker</c> and <c>--chat</c> through the built dotcat, with three clients.</summary>
 public class BrokerCommandTests
 {
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_send_only_broker_passes_stdin_to_every_client_and_nothing_a_client_sends()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--broker", "--send-only");
@@ -27,7 +27,7 @@ public class BrokerCommandTests
         (await dotcat.StdoutTextAsync()).ShouldBe("");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Broker_relays_each_clients_data_to_the_others_and_stdout_and_stdin_to_all()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--broker");
@@ -56,7 +56,7 @@ public class BrokerCommandTests
         (await dotcat.StdoutTextAsync()).ShouldBe("from a\nfrom c\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Chat_names_users_announces_joins_and_leaves_and_escapes_control_characters()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--chat");
@@ -93,7 +93,7 @@ public class BrokerCommandTests
         stdout.ShouldContain("<user1> hi\\001there \\033[2J wörld\n<announce> <user3> is disconnected.\n<user2> still here\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_client_that_never_reads_is_disconnected_without_holding_up_the_others()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--broker");

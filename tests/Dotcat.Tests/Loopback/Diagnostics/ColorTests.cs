@@ -63,7 +63,7 @@ public class ColorTests
         text.ToString().ShouldBe("dotcat: bad\ndotcat: careful\ndotcat: fyi\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_redirected_stderr_gets_no_escape_codes_without_FORCE_COLOR()
     {
         (string stderr, byte[] stdout) = await RunVerboseAgainstClosedPortAsync(new Dictionary<string, string> { ["NO_COLOR"] = "", ["TERM"] = "xterm" });
@@ -73,7 +73,7 @@ public class ColorTests
         stdout.ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task FORCE_COLOR_colours_a_redirected_stderr_and_never_stdout()
     {
         (string stderr, byte[] stdout) = await RunVerboseAgainstClosedPortAsync(new Dictionary<string, string> { ["NO_COLOR"] = "", ["FORCE_COLOR"] = "1" });
@@ -82,7 +82,7 @@ public class ColorTests
         stdout.ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Color_never_beats_FORCE_COLOR()
     {
         (string stderr, _) = await RunVerboseAgainstClosedPortAsync(new Dictionary<string, string> { ["FORCE_COLOR"] = "1" }, "--color", "never");
@@ -91,7 +91,7 @@ public class ColorTests
         stderr.ShouldNotContain(Escape);
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Stderr_redirected_to_a_file_by_the_shell_has_no_escape_codes()
     {
         DirectoryInfo dir = Directory.CreateTempSubdirectory("dc");

@@ -8,7 +8,7 @@ namespace Dotcat.Tests.Loopback.Exec;
 /// <summary><c>-e</c>/<c>-c</c> through the built dotcat: a process per connection, in listen and connect mode.</summary>
 public class ExecCommandTests
 {
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Keep_open_exec_cat_echoes_for_several_clients_at_once()
     {
         await using var dotcat = DotcatRun.Start("-lk", "127.0.0.1", "0", "-v", "-e", "/bin/cat");
@@ -27,7 +27,7 @@ public class ExecCommandTests
             client.Dispose();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Idle_timeout_ends_a_silent_child_and_names_the_peer()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-i", "0.5", "-e", "sleep 30");
@@ -39,7 +39,7 @@ public class ExecCommandTests
         dotcat.Stderr.ShouldMatch(@"dotcat: 127\.0\.0\.1:\d+: idle timeout: no data for 0\.5s");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Exec_over_udp_serves_the_first_peer_and_says_udp()
     {
         await using var dotcat = DotcatRun.Start("-lu", "127.0.0.1", "0", "-v", "-c", "echo \"$DOTCAT_PROTO\"; cat");
@@ -56,7 +56,7 @@ public class ExecCommandTests
         received.ToString().ShouldBe("udp\nping\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Exec_splits_arguments_without_a_shell()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-e", "printf '%s|' 'a b' $HOME \"c;d\"");
@@ -68,7 +68,7 @@ public class ExecCommandTests
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Sh_exec_runs_through_the_shell_and_sees_the_connection_in_its_environment()
     {
         await using var dotcat = DotcatRun.Start(
@@ -81,7 +81,7 @@ public class ExecCommandTests
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe($"TCP 127.0.0.1 {clientPort} 127.0.0.1 {port}\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Sh_exec_sees_ncat_s_own_variable_names()
     {
         await using var dotcat = DotcatRun.Start(
@@ -94,7 +94,7 @@ public class ExecCommandTests
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe($"TCP 127.0.0.1 {clientPort} 127.0.0.1 {port}\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Crlf_with_exec_turns_the_process_s_line_ends_into_crlf()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-C", "-c", "printf 'a\\nb\\r\\nc\\n'");
@@ -105,7 +105,7 @@ public class ExecCommandTests
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe("a\r\nb\r\nc\r\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Client_eof_closes_the_process_stdin_and_its_output_still_arrives()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-e", "sort");
@@ -118,7 +118,7 @@ public class ExecCommandTests
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldBe("apple\nfig\npear\n");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_process_that_exits_early_still_delivers_all_its_output_then_the_connection_closes()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-c", "head -c 1000000 /dev/zero; echo end");
@@ -134,7 +134,7 @@ public class ExecCommandTests
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Connect_mode_exec_joins_the_process_to_the_server()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -150,7 +150,7 @@ public class ExecCommandTests
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_program_that_cannot_start_fails_connect_mode_with_a_clear_error()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -164,7 +164,7 @@ public class ExecCommandTests
         dotcat.Stderr.TrimEnd().ShouldBe("dotcat: cannot run 'nosuch-program': no such file or directory");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_program_that_cannot_start_is_logged_and_a_keep_open_listener_goes_on()
     {
         await using var dotcat = DotcatRun.Start("-lk", "127.0.0.1", "0", "-v", "-e", "nosuch-program");
@@ -181,7 +181,7 @@ public class ExecCommandTests
             await dotcat.WaitForStderrAsync(l => l.StartsWith("dotcat: cannot run 'nosuch-program': ", StringComparison.Ordinal));
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_client_that_resets_ends_its_process_and_the_session()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-e", "/bin/cat");

@@ -8,7 +8,7 @@ namespace Dotcat.Tests.Loopback.Relay;
 /// <summary>The datagram byte channels over real loopback sockets, in process.</summary>
 public sealed class DatagramDuplexTests
 {
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_large_write_is_split_into_datagrams_of_at_most_65507_bytes()
     {
         using Socket peer = Bound();
@@ -25,7 +25,7 @@ public sealed class DatagramDuplexTests
         sizes.ShouldBe([65_507, 65_507, 150_000 - (2 * 65_507)]);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Empty_datagrams_are_skipped_rather_than_read_as_EOF()
     {
         using Socket peer = Bound();
@@ -39,7 +39,7 @@ public sealed class DatagramDuplexTests
         buffer.AsSpan(0, read).ToArray().ShouldBe("data"u8.ToArray());
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_datagram_already_received_is_read_first()
     {
         using Socket peer = Bound();
@@ -49,7 +49,7 @@ public sealed class DatagramDuplexTests
         buffer.AsSpan(0, read).ToArray().ShouldBe("first"u8.ToArray());
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_refused_port_fails_the_pending_read_with_connection_refused()
     {
         EndPoint closed;
@@ -73,7 +73,7 @@ public sealed class DatagramDuplexTests
         e.SocketErrorCode.ShouldBe(SocketError.ConnectionRefused);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_multi_peer_duplex_answers_the_peer_that_spoke_last_and_notices_new_peers_once()
     {
         using Socket server = Bound();
@@ -95,7 +95,7 @@ public sealed class DatagramDuplexTests
         seen.ShouldBe([a.LocalEndPoint!, b.LocalEndPoint!]);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_multi_peer_duplex_holds_writes_until_someone_speaks()
     {
         using Socket server = Bound();

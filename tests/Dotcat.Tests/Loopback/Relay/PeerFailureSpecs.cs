@@ -54,7 +54,7 @@ public class PeerFailureSpecs
         }
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_reset_after_everything_was_sent_names_no_lost_bytes()
     {
         (Socket ours, Socket peer) = await TcpPairAsync();

@@ -8,7 +8,7 @@ namespace Dotcat.Tests.Loopback.Responders;
 /// <summary>dotcat with <c>--respond</c>, the whole command run in this process against loopback clients.</summary>
 public class RespondCommandTests
 {
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Upper_listener_answers_hello_with_HELLO()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "upper");
@@ -19,7 +19,7 @@ public class RespondCommandTests
         (await client.ReadUntilAsync("\n")).ShouldBe("HELLO\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Responder_serves_clients_concurrently_and_keeps_listening()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "echo");
@@ -41,7 +41,7 @@ public class RespondCommandTests
         Encoding.UTF8.GetString(await late.ReadToEndAsync()).ShouldBe("late");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Max_conns_caps_how_many_clients_a_responder_serves_at_once()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "echo", "-m", "1");
@@ -56,7 +56,7 @@ public class RespondCommandTests
         await dotcat.WaitForStderrAsync(l => l.Contains("1 clients already connected (-m)", StringComparison.Ordinal));
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Udp_time_listener_answers_a_datagram_format()
     {
         await using var dotcat = DotcatRun.Start("-lu", "127.0.0.1", "0", "-v", "--respond", "time");
@@ -71,7 +71,7 @@ public class RespondCommandTests
         Encoding.UTF8.GetString(reply, 0, length).ShouldMatch(@"^\d\d:\d\d$");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Time_format_option_sets_the_answer_to_an_empty_request()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "time", "--time-format", "[%Y]");
@@ -82,7 +82,7 @@ public class RespondCommandTests
         (await client.ReadUntilAsync("\n")).ShouldMatch(@"^\[\d{4}\]\n$");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Daytime_sends_one_line_and_closes()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "daytime");
@@ -93,7 +93,7 @@ public class RespondCommandTests
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldMatch(@"^[A-Z][a-z]+day, [A-Z][a-z]+ \d\d, \d{4} \d\d:\d\d:\d\d-\S+\r\n$");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Chargen_client_leaving_is_no_error_and_the_listener_goes_on()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "--respond", "chargen", "-v");
@@ -109,7 +109,7 @@ public class RespondCommandTests
         (await dotcat.WaitForExitAsync()).ShouldBe(130);   // in-process: Ctrl+C; SIGTERM's 143 is a process test
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("dotcat: --respond needs -l/--listen", "--respond", "echo", "127.0.0.1", "7")]
     [InlineData("dotcat: cannot use --respond with -e/--exec", "-l", "7", "--respond", "echo", "-e", "cat")]
     [InlineData("dotcat: cannot use --respond with -c/--sh-exec", "-l", "7", "--respond", "echo", "-c", "cat")]
@@ -128,7 +128,7 @@ public class RespondCommandTests
         dotcat.Stderr.TrimEnd().ShouldBe(message);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task An_unknown_responder_is_a_usage_error()
     {
         await using var dotcat = DotcatRun.Start("-l", "7", "--respond", "nosuch");
@@ -137,7 +137,7 @@ public class RespondCommandTests
         dotcat.Stderr.ShouldContain("nosuch");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Help_lists_every_responder_with_its_summary()
     {
         await using var dotcat = DotcatRun.Start("--help");

@@ -18,7 +18,7 @@ public sealed class ResponderHostSocketTests : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("discard", "dropped\n", "")]
     [InlineData("daytime", "", @"^[A-Z][a-z]+day, [A-Z][a-z]+ \d\d, \d{4} \d\d:\d\d:\d\d-\S+\r\n$")]
     [InlineData("time", "%Y\n%%\n", @"^\d{4}\n%\n$")]
@@ -34,7 +34,7 @@ public sealed class ResponderHostSocketTests : IAsyncDisposable
         Encoding.UTF8.GetString(await client.ReadToEndAsync()).ShouldMatch(pattern);
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("echo", "hello", "hello", 5)]
     [InlineData("upper", "héllo", "HÉLLO", 6)]
     [InlineData("time", "%%\n", "%\n", 2)]
@@ -57,7 +57,7 @@ public sealed class ResponderHostSocketTests : IAsyncDisposable
             await dotcat.WaitForStderrAsync(l => l.StartsWith(summary, StringComparison.Ordinal) && l.EndsWith(" seconds", StringComparison.Ordinal));
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_chargen_client_that_leaves_gets_its_summary_line_too()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "--respond", "chargen");
@@ -69,7 +69,7 @@ public sealed class ResponderHostSocketTests : IAsyncDisposable
         await dotcat.WaitForStderrAsync(l => l.StartsWith("dotcat: ", StringComparison.Ordinal) && l.Contains(" bytes sent, 0 bytes received in ", StringComparison.Ordinal));
     }
 
-    [UnixFact(Timeout = 30_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Datagrams_that_cannot_be_answered_are_one_line_then_a_count_per_hundred_and_the_rest_at_the_end()
     {
         using var dir = new TempDir();

@@ -39,7 +39,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
         return listener;
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Echo_over_tcp_returns_everything_a_half_closing_client_sent_then_eof()
     {
         using Socket listener = TcpListener();
@@ -55,7 +55,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
         await server;
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Upper_over_tcp_answers_each_message_while_the_client_waits()
     {
         using Socket listener = TcpListener();
@@ -71,7 +71,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
         await server;
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Chargen_over_tcp_ends_without_error_when_the_client_leaves()
     {
         using Socket listener = TcpListener();
@@ -85,7 +85,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
         await server; // would throw if the client's leaving were an error
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Responders_serve_unix_stream_clients_too()
     {
         DirectoryInfo folder = Directory.CreateTempSubdirectory("dc");
@@ -111,7 +111,7 @@ public sealed class ResponderSocketTests : IAsyncDisposable
         }
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("echo", "ping", @"^ping$")]
     [InlineData("upper", "héllo", @"^HÉLLO$")]
     [InlineData("time", "%H:%M", @"^\d\d:\d\d$")]

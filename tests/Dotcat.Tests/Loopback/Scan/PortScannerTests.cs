@@ -12,7 +12,7 @@ public class PortScannerTests
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Tcp_scan_reports_listening_ports_open_and_others_closed_in_port_order()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -28,7 +28,7 @@ public class PortScannerTests
         results.ShouldBe(ports.Select(p => (p, p == open ? PortState.Open : PortState.Closed)).ToList());
     }
 
-    [LinuxFact(Timeout = 20_000)]
+    [LinuxFact(Timeout = 60_000)]
     public async Task Udp_probe_tells_refused_from_silent_from_answering()
     {
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -51,7 +51,7 @@ public class PortScannerTests
         (await PortScanner.ProbeUdpAsync(new IPEndPoint(IPAddress.Loopback, refusing), TimeSpan.FromSeconds(5), CancellationToken.None)).ShouldBe(PortState.Closed);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Udp_probe_is_one_zero_byte_as_ncat_sends()
     {
         using var service = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -65,7 +65,7 @@ public class PortScannerTests
         await probe;
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Scan_with_v_prints_one_line_per_port_and_exits_0_when_one_is_open()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -81,7 +81,7 @@ public class PortScannerTests
         (await dotcat.StdoutAsync()).ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Scan_without_v_prints_nothing_and_exits_1_when_every_port_is_closed()
     {
         int closed = ColorTests.ClosedPort();
@@ -110,7 +110,7 @@ public class PortScannerTests
         clock.Elapsed.ShouldBeLessThan(perPort);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Scan_of_a_range_with_v_prints_every_port_in_order()
     {
         await using var dotcat = DotcatRun.Start("-z", "-v", "-w", "1", "127.0.0.1", "1-64");

@@ -5,7 +5,7 @@ namespace Dotcat.Tests.Loopback.Toolbox;
 /// <summary>OpenBSD nc's <c>-x HOST:PORT</c> is a proxy; dotcat's is a hex-dump file, so a new file named so is warned of.</summary>
 public sealed class HexDumpProxyHabitTests
 {
-    [UnixTheory(Timeout = 20_000)]
+    [UnixTheory(Timeout = 60_000)]
     [InlineData("127.0.0.1:3128", true)]
     [InlineData("proxy.example:8080", true)]
     [InlineData("session.hex", false)]
@@ -21,7 +21,7 @@ public sealed class HexDumpProxyHabitTests
         File.Exists(folder.Path(name)).ShouldBeTrue();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task An_existing_file_is_what_the_user_meant_and_gets_no_warning()
     {
         using var folder = new TempDir();

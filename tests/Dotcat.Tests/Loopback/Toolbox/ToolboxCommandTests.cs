@@ -18,7 +18,7 @@ public sealed class ToolboxCommandTests : IDisposable
 
     private string Port => ((IPEndPoint)_server.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Output_file_gets_both_directions_in_order_and_v_prints_the_summary()
     {
         string file = Path.Combine(_dir.FullName, "session.bin");
@@ -37,7 +37,7 @@ public sealed class ToolboxCommandTests : IDisposable
         dotcat.Stderr.ShouldMatch(@"dotcat: 6 bytes sent, 6 bytes received in \d+\.\d\d seconds");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Hex_dump_file_marks_sent_and_received_blocks()
     {
         string file = Path.Combine(_dir.FullName, "dump.txt");
@@ -56,7 +56,7 @@ public sealed class ToolboxCommandTests : IDisposable
             "< 00000000  70 6f 6e 67                                       |pong|\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Crlf_sends_LF_from_stdin_as_CRLF()
     {
         await using var dotcat = DotcatRun.Start("-C", "127.0.0.1", Port);
@@ -70,7 +70,7 @@ public sealed class ToolboxCommandTests : IDisposable
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Send_only_ignores_what_arrives_and_ends_at_stdin_EOF_while_the_peer_stays_connected()
     {
         await using var dotcat = DotcatRun.Start("--send-only", "127.0.0.1", Port);
@@ -85,7 +85,7 @@ public sealed class ToolboxCommandTests : IDisposable
         (await dotcat.StdoutAsync()).ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Recv_only_never_sends_stdin()
     {
         await using var dotcat = DotcatRun.Start("--recv-only", "127.0.0.1", Port);
@@ -101,7 +101,7 @@ public sealed class ToolboxCommandTests : IDisposable
         (await ReadToEndAsync(peer)).ShouldBeEmpty();
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Delay_spaces_the_lines_sent()
     {
         await using var dotcat = DotcatRun.Start("-d", "100ms", "127.0.0.1", Port);
@@ -121,7 +121,7 @@ public sealed class ToolboxCommandTests : IDisposable
         (await dotcat.WaitForExitAsync()).ShouldBe(0);
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Send_streams_the_matching_files_in_order_instead_of_stdin_then_half_closes()
     {
         Write("b.txt", "bee\n");
@@ -139,7 +139,7 @@ public sealed class ToolboxCommandTests : IDisposable
         dotcat.Stderr.ShouldContain("dotcat: sending a.txt (3 bytes)\ndotcat: sending b.txt (4 bytes)\n");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Progress_with_v_shows_a_live_line_on_a_redirected_stderr()
     {
         await using var dotcat = DotcatRun.Start("--progress", "-v", "127.0.0.1", Port);
@@ -156,7 +156,7 @@ public sealed class ToolboxCommandTests : IDisposable
         dotcat.Stderr.ShouldNotContain("\e");
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_keep_open_listener_prints_the_summary_for_every_session()
     {
         await using var dotcat = DotcatRun.Start("-l", "-k", "-v", "127.0.0.1", "0");
@@ -198,7 +198,7 @@ public sealed class ToolboxCommandTests : IDisposable
         return Encoding.ASCII.GetString(all.ToArray());
     }
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Delay_sends_every_line_though_the_peer_half_closed_at_once()
     {
         await using var listener = DotcatRun.Start("-l", "127.0.0.1", "0", "-v");

@@ -18,7 +18,7 @@ public class AcceptLoopSpecs
         MaxConnections = 1,
     };
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_refused_client_is_closed_unserved_and_does_not_count_toward_m()
     {
         using var stop = new CancellationTokenSource();
@@ -50,7 +50,7 @@ public class AcceptLoopSpecs
         ended.ShouldBeAssignableTo<OperationCanceledException>();
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_wrapper_decides_what_the_service_talks_to()
     {
         var options = KeepOpenOne with { KeepOpen = false };

@@ -12,7 +12,7 @@ namespace Dotcat.Tests.Loopback.Transports;
 /// </summary>
 public sealed class AccessControlSpecs
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private static async Task<Socket> ConnectFromAsync(string from, int port)
     {

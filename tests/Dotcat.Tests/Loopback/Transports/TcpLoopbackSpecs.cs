@@ -22,7 +22,7 @@ public class TcpLoopbackSpecs
         return ((SocketDuplex)connection.Duplex).Socket;
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_listener_without_host_takes_ipv4_and_ipv6_clients()
     {
         if (!Socket.OSSupportsIPv6)
@@ -41,7 +41,7 @@ public class TcpLoopbackSpecs
         }
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("127.0.0.1", "::1")]
     [InlineData("::1", "127.0.0.1")]
     public async Task A_client_tries_each_address_in_order_until_one_accepts(string listening, string silent)
@@ -58,7 +58,7 @@ public class TcpLoopbackSpecs
         ((IPEndPoint)socket.RemoteEndPoint!).Address.ShouldBe(IPAddress.Parse(listening));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Localhost_reaches_an_ipv4_listener()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -67,7 +67,7 @@ public class TcpLoopbackSpecs
         ((IPEndPoint)socket.RemoteEndPoint!).Address.ShouldBe(IPAddress.Loopback);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_source_port_is_bound_before_connecting()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -86,7 +86,7 @@ public class TcpLoopbackSpecs
     public void A_literal_of_the_wrong_family_is_a_usage_error() =>
         CommandLine.Parse(["-4", "::1", "1"]).UsageError.ShouldBe("'::1' is an IPv6 address, but -4 was given");
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 60_000)]
     public async Task The_relay_over_sockets_half_closes_and_keeps_reading()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -6,7 +6,7 @@ namespace Dotcat.Tests.Loopback.Transports;
 /// <summary><c>-U -u -s PATH</c>: a Unix datagram client sends from the socket it was told to bind, as in ncat.</summary>
 public sealed class UnixDatagramSourceTests
 {
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_unix_datagram_client_sends_from_the_path_s_names()
     {
         using var folder = new TempDir();

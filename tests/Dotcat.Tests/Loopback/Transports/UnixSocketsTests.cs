@@ -8,7 +8,7 @@ namespace Dotcat.Tests.Loopback.Transports;
 /// <summary>In-process Unix sockets: which files a listener may replace, and the errors for paths it cannot use.</summary>
 public sealed class UnixSocketsTests
 {
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_stale_socket_file_is_replaced_with_reuseaddr()
     {
         using var dir = new TempDir();
@@ -22,7 +22,7 @@ public sealed class UnixSocketsTests
         accepted.ShouldNotBeNull();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_stale_socket_file_without_reuseaddr_is_an_error_naming_reuseaddr()
     {
         using var dir = new TempDir();
@@ -35,7 +35,7 @@ public sealed class UnixSocketsTests
         UnixSockets.IsSocketFile(path).ShouldBeTrue();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_live_listener_is_never_replaced()
     {
         using var dir = new TempDir();
@@ -48,7 +48,7 @@ public sealed class UnixSocketsTests
         await client.ConnectAsync(new UnixDomainSocketEndPoint(path));
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_live_datagram_socket_is_never_replaced()
     {
         using var dir = new TempDir();
@@ -59,7 +59,7 @@ public sealed class UnixSocketsTests
         UnixSockets.IsSocketFile(path).ShouldBeTrue();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_regular_file_is_never_deleted()
     {
         using var dir = new TempDir();
@@ -72,7 +72,7 @@ public sealed class UnixSocketsTests
         UnixSockets.IsSocketFile(path).ShouldBeFalse();
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task A_missing_directory_is_a_clear_error()
     {
         using var dir = new TempDir();
@@ -89,7 +89,7 @@ public sealed class UnixSocketsTests
         e.Message.ShouldBe($"cannot use {path}: too long for a Unix socket path (at most {UnixSockets.MaxPathBytes} bytes)");
     }
 
-    [UnixFact(Timeout = 20_000)]
+    [UnixFact(Timeout = 60_000)]
     public async Task Disposing_a_listener_removes_its_socket_file()
     {
         using var dir = new TempDir();
@@ -99,7 +99,7 @@ public sealed class UnixSocketsTests
         File.Exists(path).ShouldBeFalse();
     }
 
-    [LinuxFact(Timeout = 20_000)]
+    [LinuxFact(Timeout = 60_000)]
     public async Task Abstract_names_need_no_file()
     {
         string name = "@dotcat-test-" + Guid.NewGuid().ToString("N");
