@@ -7,9 +7,18 @@ _dotcat_reply() {
     while IFS= read -r w; do COMPREPLY+=("$w"); done
 }
 
+# Unix socket files that start with $1, and folders to look in
+_dotcat_sockets() {
+    local f
+    type compopt &>/dev/null && compopt -o filenames
+    while IFS= read -r f; do
+        [[ -S $f || -d $f ]] && COMPREPLY+=("$f")
+    done < <(compgen -f -- "$1")
+}
+
 _dotcat() {
     COMPREPLY=()
-    local cur=${COMP_WORDS[COMP_CWORD]} prev= i w n=0 skip=
+    local cur=${COMP_WORDS[COMP_CWORD]} prev= i w n=0 skip= unix=
     (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}
     # --opt=VALUE: bash splits it into  --opt  =  VALUE
     if [[ $cur == = ]]; then
@@ -66,11 +75,13 @@ _dotcat() {
         case $w in
             -s|--source|-p|--source-port|-m|--max-conns|-w|--wait|-i|--idle-timeout|-q|--ssl-servername|--ssl-trustfile|--ssl-fingerprint|--ssl-alpn|--ssl-cert|--ssl-key|--ssl-key-password-file|--ssl-min-version|--respond|--time-format|-e|--exec|-c|--sh-exec|--proxy|--proxy-type|--proxy-auth|--proxy-dns|--allow|--deny|--allowfile|--denyfile|-o|--output|-x|--hex-dump|-d|--delay|--send|--exclude|--color|--completions) skip=1 ;;
             --) ;;
-            -*) ;;
+            -*) [[ $w =~ ^(--unixsock|-[a-zA-Z]*U[a-zA-Z]*)$ ]] && unix=1 ;;
             *) (( n++ )) ;;
         esac
     done
     if (( n == 0 )); then
+        # with -U the operand is a socket's path
+        [[ -n $unix ]] && { _dotcat_sockets "$cur"; return; }
         _dotcat_reply < <(compgen -A hostname -- "$cur")
     fi
 }

@@ -23,6 +23,22 @@ function __dotcat_no_positional
     return 0
 end
 
+# true once -U (alone or in a bundle such as -lU) or --unixsock is on the line
+function __dotcat_unixsock
+    string match -qr -- '^(--unixsock|-[a-zA-Z]*U[a-zA-Z]*)$' (commandline -opc)
+end
+
+# Unix socket files that start with the current word, and folders to look in
+function __dotcat_sockets
+    for f in (commandline -ct)*
+        if test -S $f
+            echo $f
+        else if test -d $f
+            echo $f/
+        end
+    end
+end
+
 complete -c dotcat -f
 complete -c dotcat -s 'h' -l 'help' -d 'Show help and usage information'
 complete -c dotcat -l 'version' -d 'Show version information'
@@ -82,4 +98,5 @@ complete -c dotcat -l 'progress' -d 'Live bytes and rate on stderr (when stderr 
 complete -c dotcat -s 'v' -l 'verbose' -d 'Diagnostics on stderr; repeat for more (-vv)'
 complete -c dotcat -l 'color' -x -a 'always auto never' -d 'Colour stderr diagnostics: auto, always, never'
 complete -c dotcat -l 'completions' -x -a 'bash fish powershell pwsh zsh' -d 'Print the completion script for SHELL (bash, zsh, fish, pwsh)'
-complete -c dotcat -n __dotcat_no_positional -a '(__fish_print_hostnames)' -d 'host'
+complete -c dotcat -n '__dotcat_no_positional; and not __dotcat_unixsock' -a '(__fish_print_hostnames)' -d 'host'
+complete -c dotcat -n '__dotcat_no_positional; and __dotcat_unixsock' -a '(__dotcat_sockets)' -d 'Unix socket'

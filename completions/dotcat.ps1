@@ -110,6 +110,16 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         return   # nothing: PowerShell falls back to file names
     }
 
+    if (-not $word.StartsWith('-') -and @($before | Where-Object { $_ -cmatch '^(--unixsock|-[a-zA-Z]*U[a-zA-Z]*)$' }).Count -gt 0) {
+        $parent = if ($word.Contains('/')) { $word.Substring(0, $word.LastIndexOf('/') + 1) } else { '' }
+        Get-Item -Path "$word*" -Force -ErrorAction SilentlyContinue |
+            Where-Object { $_.PSIsContainer -or "$($_.UnixMode)".StartsWith('s') } | ForEach-Object {
+                $text = $parent + $_.Name + $(if ($_.PSIsContainer) { '/' } else { '' })
+                [System.Management.Automation.CompletionResult]::new($text, $_.Name, 'ProviderItem', $text)
+            }
+        return
+    }
+
     if ($word.Length -eq 0 -or $word.StartsWith('-')) {
         $options | Where-Object { $_[0].StartsWith($word, [System.StringComparison]::Ordinal) } | ForEach-Object {
             [System.Management.Automation.CompletionResult]::new($_[0], $_[0], 'ParameterName', $_[1])

@@ -11,12 +11,16 @@ namespace Dotcat.Cli;
 /// <remarks>
 /// What is completed: every visible option name (root and visible subcommands, in declaration order); after an
 /// option that takes a value, its fixed values (<c>AcceptOnlyFromAmong</c>, enums, completion sources) or file names
-/// for <see cref="FileInfo"/> options; the first positional completes host names (and subcommand names); later
-/// positionals (the port) complete nothing. Scripts use <c>\n</c> line ends on every platform.
+/// for <see cref="FileInfo"/> options; the first positional completes host names (and subcommand names), or, once
+/// <c>-U</c>/<c>--unixsock</c> is on the line, socket files and the folders to find them in; later positionals (the
+/// port) complete nothing. Scripts use <c>\n</c> line ends on every platform.
 /// </remarks>
 internal static class CompletionScripts
 {
     private const string Program = "dotcat";
+
+    /// <summary>The flag that makes the first positional a Unix socket's path (its short name may come in a bundle: -lU).</summary>
+    private const string SocketFlag = "--unixsock";
 
     public static IReadOnlyList<string> Shells { get; } = ["bash", "zsh", "fish", "pwsh"];
 
@@ -60,6 +64,25 @@ internal static class CompletionScripts
     private sealed record Tree(
         IReadOnlyList<OptionSpec> Options, IReadOnlyList<SubcommandSpec> Subcommands, IReadOnlyList<string> Positionals)
     {
+        /// <summary>The socket flag's names (<c>--unixsock</c>, <c>-U</c>), none when the tree has no such flag.</summary>
+        public IReadOnlyList<string> SocketFlagNames =>
+            Options.FirstOrDefault(o => o.Kind == ValueKind.None && o.Names.Contains(SocketFlag, StringComparer.Ordinal))?.Names ?? [];
+
+        /// <summary>
+        /// A regular expression for a word that turns the socket flag on: its long name, or its short letter alone or
+        /// in a bundle of short flags. Null without the flag.
+        /// </summary>
+        public string? SocketFlagPattern
+        {
+            get
+            {
+                string[] longNames = [.. SocketFlagNames.Where(n => n.StartsWith("--", StringComparison.Ordinal))];
+                string[] letters = [.. SocketFlagNames.Where(n => n.Length == 2).Select(n => n[1..])];
+                string[] forms = [.. longNames, .. letters.Select(l => $"-[a-zA-Z]*{l}[a-zA-Z]*")];
+                return forms.Length == 0 ? null : $"^({string.Join('|', forms)})$";
+            }
+        }
+
         public IEnumerable<string> AllNames => Options.SelectMany(o => o.Names);
 
         public IEnumerable<string> ValueOptionNames => Options.Where(o => o.Kind != ValueKind.None).SelectMany(o => o.Names);
@@ -157,9 +180,23 @@ internal static class CompletionScripts
         s.Line("    while IFS= read -r w; do COMPREPLY+=(\"$w\"); done");
         s.Line("}");
         s.Line();
+        string? socketFlag = tree.SocketFlagPattern;
+        if (socketFlag is not null)
+        {
+            s.Line("# Unix socket files that start with $1, and folders to look in");
+            s.Line("_dotcat_sockets() {");
+            s.Line("    local f");
+            s.Line("    type compopt &>/dev/null && compopt -o filenames");
+            s.Line("    while IFS= read -r f; do");
+            s.Line("        [[ -S $f || -d $f ]] && COMPREPLY+=(\"$f\")");
+            s.Line("    done < <(compgen -f -- \"$1\")");
+            s.Line("}");
+            s.Line();
+        }
+
         s.Line("_dotcat() {");
         s.Line("    COMPREPLY=()");
-        s.Line("    local cur=${COMP_WORDS[COMP_CWORD]} prev= i w n=0 skip=");
+        s.Line("    local cur=${COMP_WORDS[COMP_CWORD]} prev= i w n=0 skip= unix=");
         s.Line("    (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}");
         s.Line("    # --opt=VALUE: bash splits it into  --opt  =  VALUE");
         s.Line("    if [[ $cur == = ]]; then");
@@ -198,7 +235,7 @@ internal static class CompletionScripts
         }
 
         s.Line("            --) ;;");
-        s.Line("            -*) ;;");
+        s.Line(socketFlag is null ? "            -*) ;;" : $"            -*) [[ $w =~ {socketFlag} ]] && unix=1 ;;");
         if (tree.Subcommands.Count > 0)
         {
             s.Line($"            {string.Join('|', tree.Subcommands.Select(c => c.Name))}) (( i == 1 )) || (( n++ )) ;;");
@@ -217,6 +254,12 @@ internal static class CompletionScripts
 
             if (tree.Positionals.Count > 0)
             {
+                if (socketFlag is not null)
+                {
+                    s.Line("        # with -U the operand is a socket's path");
+                    s.Line("        [[ -n $unix ]] && { _dotcat_sockets \"$cur\"; return; }");
+                }
+
                 s.Line("        _dotcat_reply < <(compgen -A hostname -- \"$cur\")");
             }
 
@@ -247,6 +290,23 @@ internal static class CompletionScripts
         s.Line("#   dotcat --completions zsh > ~/.zfunc/_dotcat   with  fpath=(~/.zfunc $fpath)  before  compinit  in ~/.zshrc");
         s.Line("# or add  source <(dotcat --completions zsh)  to ~/.zshrc after compinit.");
         s.Line();
+        string host = "_hosts";
+        if (tree.SocketFlagNames.Count > 0)
+        {
+            host = "_dotcat_host";
+            // The same words as the bash script's pattern, as a zsh pattern (completion runs with extendedglob).
+            string[] forms = [.. tree.SocketFlagNames.Select(n => n.Length == 2 ? $"-[a-zA-Z]#{n[1]}[a-zA-Z]#" : n)];
+            s.Line("# the host, or with -U a socket file (or a folder to look in)");
+            s.Line("_dotcat_host() {");
+            s.Line($"    if (( ${{words[(I)({string.Join('|', forms)})]}} )); then");
+            s.Line("        _files -g '*(=)'");
+            s.Line("    else");
+            s.Line("        _hosts");
+            s.Line("    fi");
+            s.Line("}");
+            s.Line();
+        }
+
         if (tree.Subcommands.Count > 0)
         {
             s.Line("_dotcat_first() {");
@@ -260,14 +320,14 @@ internal static class CompletionScripts
             s.Line("    )");
             s.Line("    local ret=1");
             s.Line("    _describe -t commands command commands && ret=0");
-            s.Line("    _hosts && ret=0");
+            s.Line($"    {host} && ret=0");
             s.Line("    return ret");
             s.Line("}");
             s.Line();
             s.Line("# after a subcommand the host comes second");
             s.Line("_dotcat_second() {");
             s.Line("    case $line[1] in");
-            s.Line($"        ({string.Join('|', tree.Subcommands.Select(c => c.Name))}) _hosts ;;");
+            s.Line($"        ({string.Join('|', tree.Subcommands.Select(c => c.Name))}) {host} ;;");
             s.Line("        (*) _message -e port port ;;");
             s.Line("    esac");
             s.Line("}");
@@ -311,7 +371,7 @@ internal static class CompletionScripts
             string action = (i, subcommands) switch
             {
                 (0, true) => "_dotcat_first",
-                (0, false) => "_hosts",
+                (0, false) => host,
                 (1, true) => "_dotcat_second",
                 _ => " ",
             };
@@ -390,6 +450,27 @@ internal static class CompletionScripts
         s.Line("    return 0");
         s.Line("end");
         s.Line();
+        string? socketFlag = tree.SocketFlagPattern;
+        if (socketFlag is not null)
+        {
+            s.Line("# true once -U (alone or in a bundle such as -lU) or --unixsock is on the line");
+            s.Line("function __dotcat_unixsock");
+            s.Line($"    string match -qr -- {FishQuote(socketFlag)} (commandline -opc)");
+            s.Line("end");
+            s.Line();
+            s.Line("# Unix socket files that start with the current word, and folders to look in");
+            s.Line("function __dotcat_sockets");
+            s.Line("    for f in (commandline -ct)*");
+            s.Line("        if test -S $f");
+            s.Line("            echo $f");
+            s.Line("        else if test -d $f");
+            s.Line("            echo $f/");
+            s.Line("        end");
+            s.Line("    end");
+            s.Line("end");
+            s.Line();
+        }
+
         s.Line($"complete -c {Program} -f");
         foreach (OptionSpec o in tree.Options)
         {
@@ -417,7 +498,12 @@ internal static class CompletionScripts
             s.Line($"complete -c {Program} -n __dotcat_no_positional -a {FishQuote(c.Name)} -d {FishQuote(c.Description)}");
         }
 
-        if (tree.Positionals.Count > 0)
+        if (tree.Positionals.Count > 0 && socketFlag is not null)
+        {
+            s.Line($"complete -c {Program} -n '__dotcat_no_positional; and not __dotcat_unixsock' -a '(__fish_print_hostnames)' -d {FishQuote(tree.Positionals[0])}");
+            s.Line($"complete -c {Program} -n '__dotcat_no_positional; and __dotcat_unixsock' -a '(__dotcat_sockets)' -d 'Unix socket'");
+        }
+        else if (tree.Positionals.Count > 0)
         {
             s.Line($"complete -c {Program} -n __dotcat_no_positional -a '(__fish_print_hostnames)' -d {FishQuote(tree.Positionals[0])}");
         }
@@ -481,6 +567,21 @@ internal static class CompletionScripts
         s.Line("        return   # nothing: PowerShell falls back to file names");
         s.Line("    }");
         s.Line();
+        if (tree.SocketFlagPattern is { } pattern)
+        {
+            // Best effort: PowerShell's UnixMode (7.4+) starts with 's' for a socket; folders are offered to look in.
+            s.Line("    if (-not $word.StartsWith('-') -and @($before | Where-Object { $_ -cmatch " + PsQuote(pattern) + " }).Count -gt 0) {");
+            s.Line("        $parent = if ($word.Contains('/')) { $word.Substring(0, $word.LastIndexOf('/') + 1) } else { '' }");
+            s.Line("        Get-Item -Path \"$word*\" -Force -ErrorAction SilentlyContinue |");
+            s.Line("            Where-Object { $_.PSIsContainer -or \"$($_.UnixMode)\".StartsWith('s') } | ForEach-Object {");
+            s.Line("                $text = $parent + $_.Name + $(if ($_.PSIsContainer) { '/' } else { '' })");
+            s.Line("                [System.Management.Automation.CompletionResult]::new($text, $_.Name, 'ProviderItem', $text)");
+            s.Line("            }");
+            s.Line("        return");
+            s.Line("    }");
+            s.Line();
+        }
+
         s.Line("    if ($word.Length -eq 0 -or $word.StartsWith('-')) {");
         s.Line("        $options | Where-Object { $_[0].StartsWith($word, [System.StringComparison]::Ordinal) } | ForEach-Object {");
         s.Line("            [System.Management.Automation.CompletionResult]::new($_[0], $_[0], 'ParameterName', $_[1])");

@@ -19,6 +19,22 @@ internal static partial class Term
         return Ioctl(fd, request, ref size) == 0 && size.Columns > 0 ? size.Columns : null;
     }
 
+    /// <summary>The width of stderr's terminal, or null when stderr is redirected.</summary>
+    public static int? StderrColumns()
+    {
+        if (!OperatingSystem.IsWindows())
+            return Columns(2);
+        // Windows has no keypad-mode problem, and its console is what knows the window.
+        try
+        {
+            return Console.IsErrorRedirected ? null : Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct WindowSize
     {

@@ -30,6 +30,18 @@ internal sealed record DotcatConsole(
     /// </summary>
     public bool StdinIsTerminal { get; init; }
 
+    /// <summary>
+    /// The bytes stdin still holds when it is a regular file (its size less its offset), else null: <c>--progress</c>
+    /// then shows the total, the percentage and the time left.
+    /// </summary>
+    public long? StdinLength { get; init; }
+
+    /// <summary>
+    /// The width of stderr's terminal now (asked at every redraw of <c>--progress</c>, so a resized pane is followed), or
+    /// null when stderr is not a terminal.
+    /// </summary>
+    public Func<int?> StderrColumns { get; init; } = static () => null;
+
     /// <summary>This process's own standard streams (never System.Console on Unix: see <see cref="Stdio.Stderr"/>).</summary>
     public static DotcatConsole FromProcess() => new(
         Stdio.OpenStdin(),
@@ -42,5 +54,7 @@ internal sealed record DotcatConsole(
         Term.Columns(1))
     {
         StdinIsTerminal = Stdio.StdinIsTerminal,
+        StdinLength = Stdio.StdinLength(),
+        StderrColumns = Term.StderrColumns,
     };
 }

@@ -61,6 +61,28 @@ internal sealed partial class FdStream(int fd, FileAccess access, bool dropFaile
     /// <summary>isatty(3): whether <paramref name="descriptor"/> is a terminal.</summary>
     public static bool IsTerminal(int descriptor) => SysIsATty(descriptor) == 1;
 
+    /// <summary>
+    /// What is left to read of <paramref name="descriptor"/> when it is a regular file (or a block device): its size
+    /// less its offset; null for a pipe, socket or terminal (no offset) and for a device with no size (<c>/dev/zero</c>).
+    /// fstat through <see cref="RandomAccess.GetLength"/>, which moves no offset; asked only after lseek said it can seek.
+    /// </summary>
+    public static long? RemainingLength(int descriptor)
+    {
+        long offset = SysLSeek(descriptor, 0, SeekCurrent);
+        if (offset < 0)
+            return null;
+        try
+        {
+            using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false);
+            long size = RandomAccess.GetLength(handle);
+            return size > offset ? size - offset : null;
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            return null;   // a size the system will not tell is an unknown total, not a failure
+        }
+    }
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
@@ -95,6 +117,11 @@ internal sealed partial class FdStream(int fd, FileAccess access, bool dropFaile
         public short Events;
         public short Revents;
     }
+
+    private const int SeekCurrent = 1;
+
+    [LibraryImport("libc", EntryPoint = "lseek")]
+    private static partial nint SysLSeek(int fd, nint offset, int whence);   // off_t is a C long on every Unix dotcat runs on
 
     [LibraryImport("libc", EntryPoint = "isatty")]
     private static partial int SysIsATty(int fd);

@@ -37,6 +37,10 @@ internal static class Stdio
     public static bool StdinIsTerminal =>
         OperatingSystem.IsWindows() ? !Console.IsInputRedirected : StandardDescriptors.IsInherited(0) && FdStream.IsTerminal(0);
 
+    /// <summary>What stdin still holds when it is a regular file (<see cref="FdStream.RemainingLength"/>), else null.</summary>
+    public static long? StdinLength() =>
+        !OperatingSystem.IsWindows() && StandardDescriptors.IsInherited(0) ? FdStream.RemainingLength(0) : null;
+
     /// <summary>True when stderr is a terminal (colour, the progress line); never asks System.Console on Unix.</summary>
     public static bool StderrIsTerminal =>
         OperatingSystem.IsWindows() ? !Console.IsErrorRedirected : StandardDescriptors.IsInherited(2) && FdStream.IsTerminal(2);

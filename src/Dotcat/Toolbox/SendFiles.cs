@@ -77,6 +77,20 @@ internal sealed class FilesSource(IReadOnlyList<FileToSend> files, Log log) : IB
 
     public void Dispose() => _current?.Dispose();
 
+    /// <summary>The files' sizes together (for <c>--progress</c>); null when one cannot be asked any more.</summary>
+    public static long? TotalLength(IReadOnlyList<FileToSend> files)
+    {
+        long total = 0;
+        foreach (FileToSend file in files)
+        {
+            var info = new FileInfo(file.FullPath);
+            if (!info.Exists)
+                return null;   // gone since the binder looked: reading it will say so
+            total += info.Length;
+        }
+        return total;
+    }
+
     private static FileStream Open(FileToSend file)
     {
         try

@@ -25,9 +25,16 @@ internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        int read = Transforms
-            ? await ReadTransformedAsync(buffer, cancellationToken)
-            : await inner.ReadAsync(buffer, cancellationToken);
+        int read;
+        if (Transforms)
+        {
+            read = await ReadTransformedAsync(buffer, cancellationToken);
+        }
+        else
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken);
+            tools.Progress?.AddInput(read);
+        }
         if (read == 0)
             return 0;
         tools.Progress?.AddSent(read);
@@ -44,6 +51,7 @@ internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
             int read = await inner.ReadAsync(_staging, cancellationToken);
             if (read == 0)
                 return 0;
+            tools.Progress?.AddInput(read);
             // The translator's result stays valid until its next call, which waits until this is all handed out.
             _pending = _crlf?.Translate(_staging.AsMemory(0, read)) ?? _staging.AsMemory(0, read);
         }

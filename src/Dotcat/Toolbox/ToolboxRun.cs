@@ -37,10 +37,18 @@ internal sealed class ToolboxRun : IAsyncDisposable
         WarnOfProxyHabit(options.HexDumpFile, log);
         SessionRecorder? recorder = SessionRecorder.Open(options.OutputFile, options.HexDumpFile, options.AppendOutput);
         // Progress on a file or pipe is noise nobody asked for, unless -v asks for everything.
-        ProgressMeter? progress = options.Progress && (console.StderrIsTerminal || log.IsVerbose) ? new ProgressMeter(console.Stderr) : null;
+        ProgressMeter? progress = options.Progress && (console.StderrIsTerminal || log.IsVerbose)
+            ? new ProgressMeter(console.Stderr, InputLength(options, console), console.StderrColumns, console.StderrIsTerminal)
+            : null;
         log.StatusLine = progress;
         return new ToolboxRun(options, input, recorder, progress);
     }
+
+    /// <summary>What the input holds, when that is known: stdin as a regular file, or the <c>--send</c> files together.</summary>
+    private static long? InputLength(ToolboxOptions options, DotcatConsole console) =>
+        options.RecvOnly ? null
+        : options.Files.Count > 0 ? FilesSource.TotalLength(options.Files)
+        : console.StdinLength;
 
     /// <summary>
     /// OpenBSD nc's <c>-x HOST:PORT</c> names a proxy; dotcat's <c>-x</c> names a hex-dump file. A new file called like

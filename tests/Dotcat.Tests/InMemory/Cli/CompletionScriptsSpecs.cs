@@ -193,11 +193,12 @@ public sealed class CompletionScriptsSpecs
     public async Task Fish_completes_choice_values(string line, string expected, bool exact) =>
         Match(await FishCompleteAsync(line, DotcatCommand.Create()), line, expected, exact);
 
-    private static async Task<string[]> FishCompleteAsync(string line, Command root)
+    private static async Task<string[]> FishCompleteAsync(string line, Command root, bool withSocket = false)
     {
         using var dir = new TempDir();
         string file = dir.Write("dotcat.fish", CompletionScripts.Generate(root, "fish"));
         string cwd = System.IO.Path.GetDirectoryName(dir.Write("cwd/session.log", ""))!;
+        using IDisposable? socketFile = withSocket ? AddSocketBesideAFile(cwd) : null;
         // __fish_print_hostnames skips 127.* entries of /etc/hosts: give it known names
         string command = "function __fish_print_hostnames; printf '%s\\n' myhost.example otherhost.example; end; "
             + $"source {FishQuote(file)}; complete --do-complete={FishQuote(line)}";
@@ -226,7 +227,7 @@ public sealed class CompletionScriptsSpecs
     public async Task Zsh_completes_choice_values(string line, string expectedOnScreen) =>
         (await ZshScreenAfterTabAsync(DotcatCommand.Create(), line)).ShouldContain(expectedOnScreen);
 
-    private static async Task<string> ZshScreenAfterTabAsync(Command root, string line)
+    private static async Task<string> ZshScreenAfterTabAsync(Command root, string line, bool withSocket = false)
     {
         using var dir = new TempDir();
         string file = dir.Write("_dotcat", CompletionScripts.Generate(root, "zsh"));
@@ -242,6 +243,7 @@ public sealed class CompletionScriptsSpecs
             precmd() { tmux -S {{socket}} wait-for -S ready }
             """);
         string cwd = System.IO.Path.GetDirectoryName(dir.Write("cwd/session.log", ""))!;
+        using IDisposable? socketFile = withSocket ? AddSocketBesideAFile(cwd) : null;
         var env = new Dictionary<string, string> { ["ZDOTDIR"] = dir.Path, ["TERM"] = "xterm" };
         try
         {
@@ -280,6 +282,57 @@ public sealed class CompletionScriptsSpecs
         ShellResult r = await Shell.RunAsync("pwsh", ["-NoProfile", "-NonInteractive", "-Command", command], dir.Path);
         r.ShouldSucceed();
         return Lines(r.Stdout);
+    }
+
+    // ------------------------------------------------------------ -U: socket files
+
+    /// <summary>
+    /// After -U the operand is a socket's path: a real Unix socket file (app.sock) is offered, and a folder to look in
+    /// (sub), but not the regular files beside them (app.txt, session.log); lowercase -u is UDP and still gets hosts.
+    /// </summary>
+    [ShellTheory("bash", Timeout = 20000)]
+    [InlineData("dotcat -U ", "app.sock sub")]
+    [InlineData("dotcat -U ap", "app.sock")]
+    [InlineData("dotcat -lkU a", "app.sock")]
+    [InlineData("dotcat --unixsock -v ", "app.sock sub")]
+    [InlineData("dotcat -U -o session.log ap", "app.sock")]
+    [InlineData("dotcat -u my", "myhost.example")]
+    [InlineData("dotcat ap", "")]
+    public async Task Bash_offers_socket_files_after_U(string line, string expected) =>
+        Match(await BashCompleteAsync(line, withSocket: true), line, expected, exact: true);
+
+    [ShellTheory("fish", Timeout = 20000)]
+    [InlineData("dotcat -U ", "app.sock sub/")]
+    [InlineData("dotcat -U ap", "app.sock")]
+    [InlineData("dotcat -lkU a", "app.sock")]
+    [InlineData("dotcat --unixsock ", "app.sock sub/")]
+    [InlineData("dotcat -u -w 5 my", "myhost.example")]
+    public async Task Fish_offers_socket_files_after_U(string line, string expected) =>
+        Match(await FishCompleteAsync(line, DotcatCommand.Create(), withSocket: true), line, expected, exact: true);
+
+    [ShellTheory("zsh", "tmux", Timeout = 30000)]
+    [InlineData("dotcat -U ap", "dotcat -U app.sock")]
+    [InlineData("dotcat -lU ap", "dotcat -lU app.sock")]
+    [InlineData("dotcat --unixsock su", "dotcat --unixsock sub/")]
+    public async Task Zsh_offers_socket_files_after_U(string line, string expectedOnScreen)
+    {
+        // One candidate completes the word in place; app.txt offered too would stop it at "app." and list both.
+        string screen = await ZshScreenAfterTabAsync(DotcatCommand.Create(), line, withSocket: true);
+        screen.ShouldContain(expectedOnScreen);
+        screen.ShouldNotContain("app.txt");
+    }
+
+    /// <summary>
+    /// In <paramref name="folder"/>: the socket file app.sock, the regular file app.txt and the folder sub. The socket
+    /// returned keeps app.sock (.NET removes the file it bound when the socket is disposed).
+    /// </summary>
+    private static System.Net.Sockets.Socket AddSocketBesideAFile(string folder)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(System.IO.Path.Combine(folder, "app.sock")));
+        File.WriteAllText(System.IO.Path.Combine(folder, "app.txt"), "");
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "sub"));
+        return socket;
     }
 
     // ------------------------------------------------------------ helpers
@@ -360,12 +413,13 @@ public sealed class CompletionScriptsSpecs
     private static string PwshQuote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>Sources the bash script, sets COMP_WORDS/COMP_CWORD from <paramref name="line"/> split at spaces, calls _dotcat.</summary>
-    private static async Task<string[]> BashCompleteAsync(string line, Command? root = null)
+    private static async Task<string[]> BashCompleteAsync(string line, Command? root = null, bool withSocket = false)
     {
         using var dir = new TempDir();
         string file = dir.Write("dotcat.bash", CompletionScripts.Generate(root ?? DotcatCommand.Create(), "bash"));
         string hosts = dir.Write("hosts", "127.0.0.1 myhost.example\n127.0.0.2 otherhost.example\n");
         string cwd = dir.Write("cwd/session.log", "");
+        using IDisposable? socketFile = withSocket ? AddSocketBesideAFile(System.IO.Path.GetDirectoryName(cwd)!) : null;
         const string Driver = """
             source "$1" || exit 99
             shift
