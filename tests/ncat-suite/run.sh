@@ -29,8 +29,27 @@ sed -e 's|^\(\s*\)\$NCAT = "\.\./ncat";|\1$NCAT = $ENV{NCAT_UNDER_TEST};|' \
 grep -q 'NCAT_UNDER_TEST' "$work/ncat-test.pl" || { echo "run.sh: could not adapt the suite's start-up" >&2; exit 2; }
 
 cd "$work"
+# A case whose program never ends hangs the suite in a waitpid without a timeout ("Listen success exit code": a
+# listener whose stdin is a pipe that stays open keeps sending after its client's EOF, SPEC section 3). A watchdog
+# ends such a program (a child of the suite's perl) with SIGTERM after 60 s (no case runs one that long) and says so; dotcat then exits 143, so the
+# case fails with that code instead of passing vacuously.
+watchdog() {
+    while sleep 5; do
+        ps -eo pid=,ppid=,etimes=,args= | while read -r pid parent seconds command; do
+            if [[ $command == "$binary "* && $seconds -gt 60 \
+                  && $(ps -o args= -p "$parent" 2>/dev/null) == "perl ncat-test.pl" ]]; then
+                echo "run.sh: ended '${command:0:80}' after ${seconds} s (the case waited for it forever)" >> "$work/watchdog.txt"
+                kill -TERM "$pid" 2>/dev/null || true
+            fi
+        done
+    done
+}
+watchdog &
+watchdog_pid=$!
+trap 'kill "$watchdog_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # setsid: the suite ends its children with kill(-$$), which needs perl to lead its own process group.
 NCAT_UNDER_TEST=$binary timeout 1800 setsid --wait perl ncat-test.pl 2>/dev/null | tee results.txt || true
+[[ -f watchdog.txt ]] && cat watchdog.txt
 
 # Cases that need TLS, an HTTP/SOCKS proxy, --allow/--deny, SCTP or Lua are left out of the second summary.
 excluded='ssl|sctp|proxy|socks|http|lua|allow|deny'

@@ -208,10 +208,8 @@ internal static partial class OptionsBinder
             Conflict(options.IdleTimeout is not null, "-i/--idle-timeout", service.Option);
             Conflict(quit is not null, "-q", service.Option);
         }
-        // The broker joins stream connections. Over datagrams, exec serves the first peer, as the relay does.
+        // The broker joins stream connections. Over datagrams, exec serves the first peer, or with -k each peer.
         Conflict(options.Endpoint.IsDatagram && service is Service.Broker, service.Option, "-u/--udp");
-        if (options.Endpoint.IsDatagram && service is Service.Exec && options.KeepOpen)
-            throw new UsageException($"cannot use {service.Option} with -k/--keep-open over datagrams (exec serves the first peer)");
     }
 
     private static ToolboxOptions BindToolbox(DotcatCommand cli, ParseResult parse, DotcatOptions options, string directory)

@@ -31,6 +31,9 @@ internal abstract partial class ServiceRun : IAsyncDisposable
     /// <summary>True for a responder over datagrams: it answers each datagram to its sender, no connection at all.</summary>
     public virtual bool AnswersEachDatagram => false;
 
+    /// <summary>True for exec: with <c>-k</c> over datagrams, each peer is a connection of its own (a process per peer).</summary>
+    public virtual bool ServesEachDatagramPeer => false;
+
     public virtual Task AnswerDatagramsAsync(DatagramPort port, CancellationToken cancellationToken) =>
         throw new NotSupportedException("only a responder answers datagrams one by one");
 
@@ -93,6 +96,8 @@ internal abstract partial class ServiceRun : IAsyncDisposable
 
     private sealed class ExecRun(ExecService exec) : ServiceRun
     {
+        public override bool ServesEachDatagramPeer => true;
+
         public override Task ServeAsync(Connection connection, CancellationToken cancellationToken) =>
             exec.ServeAsync(connection, cancellationToken);
     }

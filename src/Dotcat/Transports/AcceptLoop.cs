@@ -8,11 +8,12 @@ namespace Dotcat.Transports;
 internal delegate Task ServeConnection(Connection connection, CancellationToken cancellationToken);
 
 /// <summary>
-/// A stream listener's clients, each made a connection (through <see cref="ConnectionLayers"/>) and served: without
-/// <c>-k</c> the first one only, with it every one concurrently, at most <c>-m</c> at once.
+/// A listener's clients, each made a connection (through <see cref="ConnectionLayers"/>) and served: without
+/// <c>-k</c> the first one only, with it every one concurrently, at most <c>-m</c> at once. The clients are a stream
+/// listener's, or a datagram socket's peers (<see cref="DatagramPeers"/>).
 /// </summary>
 /// <remarks>The filter and wrapper are the run's <see cref="ConnectionLayers"/> unless a test hands its own.</remarks>
-internal sealed class AcceptLoop(StreamListener listener, DotcatOptions options, Log log, ConnectionFilter? filter = null, ConnectionWrapper? wrap = null)
+internal sealed class AcceptLoop(IAcceptor listener, DotcatOptions options, Log log, ConnectionFilter? filter = null, ConnectionWrapper? wrap = null)
 {
     private readonly ConnectionFilter _filter = filter ?? ConnectionLayers.Filter(options, log);
     private readonly ConnectionWrapper _wrap = wrap ?? ConnectionLayers.Wrapper(options, log);

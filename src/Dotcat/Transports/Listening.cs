@@ -73,8 +73,14 @@ internal static class Listening
     }
 }
 
+/// <summary>Where an <see cref="AcceptLoop"/> takes its clients from; disposing it stops listening.</summary>
+internal interface IAcceptor : IDisposable
+{
+    Task<Connection> AcceptAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>A listening stream socket (TCP, Unix stream): each accepted client is a <see cref="Connection"/>.</summary>
-internal sealed class StreamListener(Socket socket, Protocol protocol) : IDisposable
+internal sealed class StreamListener(Socket socket, Protocol protocol) : IAcceptor
 {
     /// <summary>The bound address (the real port when 0 was asked for).</summary>
     public EndPoint? LocalEndPoint => socket.LocalEndPoint;
@@ -92,8 +98,8 @@ internal sealed class StreamListener(Socket socket, Protocol protocol) : IDispos
 }
 
 /// <summary>
-/// A bound datagram socket (UDP, Unix datagram), served one of three ways: as a connection to the first peer that
-/// speaks, as one connection with every peer, or datagram by datagram (<see cref="ReceiveAsync"/>, <see cref="ReplyAsync"/>).
+/// A bound datagram socket (UDP, Unix datagram), served one of four ways: as a connection to the first peer that
+/// speaks, as one connection with every peer, as a connection per peer, or datagram by datagram (<see cref="ReceiveAsync"/>, <see cref="ReplyAsync"/>).
 /// A datagram from a sender <paramref name="admit"/> refuses (access control) is dropped, whichever way.
 /// </summary>
 internal sealed class DatagramPort(Socket socket, Protocol protocol, Func<EndPoint, bool>? admit = null) : IDisposable
@@ -143,6 +149,16 @@ internal sealed class DatagramPort(Socket socket, Protocol protocol, Func<EndPoi
         _handedOver = true;
         var duplex = new MultiPeerDatagramDuplex(socket, MaxDatagram, from => log.Info($"connection from {Endpoints.Format(from)}"), admit);
         return Connection.OverSocket(socket, duplex, protocol, peer: Endpoints.Format(socket.LocalEndPoint));
+    }
+
+    /// <summary>
+    /// With <c>-k</c> and <c>-e</c>/<c>-c</c>, each peer is a connection of its own (a process per peer), accepted
+    /// as a stream listener's clients are. The peers own the socket from now on.
+    /// </summary>
+    public DatagramPeers EachPeer(Log log)
+    {
+        _handedOver = true;
+        return new DatagramPeers(socket, protocol, MaxDatagram, admit, log);
     }
 
     /// <summary>The next datagram and its sender; ICMP errors for earlier replies and oversized datagrams are skipped.</summary>

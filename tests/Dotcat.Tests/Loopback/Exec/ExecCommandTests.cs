@@ -57,6 +57,73 @@ public class ExecCommandTests
     }
 
     [UnixFact(Timeout = 60_000)]
+    public async Task Keep_open_exec_over_udp_gives_each_peer_a_process_of_its_own()
+    {
+        await using var dotcat = DotcatRun.Start("-luk", "127.0.0.1", "0", "-v", "-c", "echo \"$DOTCAT_REMOTE_PORT\"; cat");
+        int port = await dotcat.WaitForListeningPortAsync();
+        using Socket first = UdpPeer(port), second = UdpPeer(port);
+
+        // Each process names its own peer's port first, then echoes only what that peer sends.
+        await first.SendAsync("one\n"u8.ToArray());
+        (await ReceiveTextAsync(first, 2)).ShouldBe($"{LocalPort(first)}\none\n");
+        await second.SendAsync("two\n"u8.ToArray());
+        (await ReceiveTextAsync(second, 2)).ShouldBe($"{LocalPort(second)}\ntwo\n");
+        await first.SendAsync("again\n"u8.ToArray());
+        (await ReceiveTextAsync(first, 1)).ShouldBe("again\n");
+        second.Available.ShouldBe(0);
+        dotcat.Stderr.ShouldContain($"connection from 127.0.0.1:{LocalPort(second)}");
+    }
+
+    [UnixFact(Timeout = 60_000)]
+    public async Task Keep_open_exec_over_udp_a_peer_whose_process_exited_gets_a_new_one()
+    {
+        await using var dotcat = DotcatRun.Start("-luk", "127.0.0.1", "0", "-v", "-c", "read line; echo \"got $line\"");
+        int port = await dotcat.WaitForListeningPortAsync();
+        using Socket peer = UdpPeer(port);
+
+        await peer.SendAsync("a\n"u8.ToArray());
+        (await ReceiveTextAsync(peer, 1)).ShouldBe("got a\n");
+        // The first process has exited after its one line and its session has ended (the -v summary): this line
+        // needs, and gets, a second process.
+        await dotcat.WaitForStderrAsync(e => e.Contains("received in", StringComparison.Ordinal));
+        await peer.SendAsync("b\n"u8.ToArray());
+        (await ReceiveTextAsync(peer, 1)).ShouldBe("got b\n");
+    }
+
+    [UnixFact(Timeout = 60_000)]
+    public async Task Keep_open_exec_over_udp_turns_away_peers_over_max_conns()
+    {
+        await using var dotcat = DotcatRun.Start("-luk", "127.0.0.1", "0", "-v", "-m", "1", "-e", "/bin/cat");
+        int port = await dotcat.WaitForListeningPortAsync();
+        using Socket first = UdpPeer(port), second = UdpPeer(port);
+
+        await first.SendAsync("one\n"u8.ToArray());
+        (await ReceiveTextAsync(first, 1)).ShouldBe("one\n");
+        await second.SendAsync("two\n"u8.ToArray());
+
+        await dotcat.WaitForStderrAsync(e => e.Contains($"connection from 127.0.0.1:{LocalPort(second)} closed: 1 clients already connected (-m)", StringComparison.Ordinal));
+    }
+
+    private static Socket UdpPeer(int port)
+    {
+        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Connect(IPAddress.Loopback, port);
+        return peer;
+    }
+
+    private static int LocalPort(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
+
+    /// <summary>Datagrams until <paramref name="lines"/> lines have come (a process may print a line per write).</summary>
+    private static async Task<string> ReceiveTextAsync(Socket socket, int lines)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[65_536];
+        while (received.ToString().Count(c => c == '\n') < lines)
+            received.Append(Encoding.UTF8.GetString(buffer, 0, await socket.ReceiveAsync(buffer)));
+        return received.ToString();
+    }
+
+    [UnixFact(Timeout = 60_000)]
     public async Task Exec_splits_arguments_without_a_shell()
     {
         await using var dotcat = DotcatRun.Start("-l", "127.0.0.1", "0", "-v", "-e", "printf '%s|' 'a b' $HOME \"c;d\"");
