@@ -80,6 +80,32 @@ public sealed class TlsCommandTests : IDisposable
         }
     }
 
+    /// <summary>The "tried as a new user" step: a page from openssl s_server, its own certificate the trust file.</summary>
+    [PeerFact("openssl")]
+    public async Task A_get_piped_to_the_client_fetches_the_page_of_openssl_s_server_trusted_through_its_certificate()
+    {
+        using X509Certificate2 self = TestCertificates.SelfSigned("localhost");
+        string cert = Write("cert.pem", TestCertificates.CertPem(self)), key = Write("key.pem", TestCertificates.KeyPem(self));
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        using var serverOut = new ProgressStream();
+        await using DotcatProcess server = DotcatProcess.StartProgram(Peers.Find("openssl")!,
+            ["s_server", "-www", "-cert", cert, "-key", key, "-accept", $"127.0.0.1:{port}"], serverOut);
+        while (!Encoding.ASCII.GetString(serverOut.ToArray()).Contains("ACCEPT\n", StringComparison.Ordinal))
+            await serverOut.WaitForAsync(serverOut.Count + 1).WaitAsync(Timeout);
+
+        await using DotcatRun client = DotcatRun.Start("--ssl", "--ssl-trustfile", cert, "localhost", port.ToString(CultureInfo.InvariantCulture));
+        await client.Stdin.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+        client.CloseStdin();
+        (await client.WaitForExitAsync(Timeout)).ShouldBe(0, client.Stderr);
+        (await client.StdoutTextAsync()).ShouldStartWith("HTTP/1.0 200 ok");
+        client.Stderr.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task A_listener_with_its_own_certificate_is_verified_by_name_through_the_trust_file()
     {
