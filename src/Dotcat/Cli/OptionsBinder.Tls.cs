@@ -38,6 +38,8 @@ internal static partial class OptionsBinder
         Conflict(options.Endpoint is Endpoint.Unix, "--ssl", "-U/--unixsock");
         Conflict(options.Endpoint.IsDatagram, "--ssl", "-u/--udp");
         Conflict(pin is not null && insecure, "--ssl-fingerprint", "--ssl-insecure");
+        // dotcat's own proxy server speaks its protocol in the clear (a TLS proxy is not built).
+        Conflict(options.Service is Service.Proxy, "--ssl", "-l --proxy-type");
         // A listener has no server to verify: these options only mean something to a client.
         Conflict(listen && serverName is not null, "--ssl-servername", "-l/--listen");
         Conflict(listen && pin is not null, "--ssl-fingerprint", "-l/--listen");

@@ -1,4 +1,5 @@
 using Dotcat.Diagnostics;
+using Dotcat.Relay;
 
 namespace Dotcat.Proxy;
 
@@ -106,66 +107,20 @@ internal sealed record ProxyTunnel(Stream Stream, ReadOnlyMemory<byte> Leftover)
 }
 
 /// <summary>Reads some bytes already received before the inner stream's; writes go straight through.</summary>
-internal sealed class ReplayStream(Stream inner, ReadOnlyMemory<byte> first) : Stream
+internal sealed class ReplayStream(Stream inner, ReadOnlyMemory<byte> first) : ForwardingStream(inner)
 {
     private ReadOnlyMemory<byte> _first = first;
 
-    public override bool CanRead => true;
-    public override bool CanWrite => inner.CanWrite;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _first.IsEmpty || buffer.IsEmpty ? Inner.ReadAsync(buffer, cancellationToken) : ValueTask.FromResult(Replay(buffer.Span));
 
-    public override long Position
+    public override int Read(Span<byte> buffer) => _first.IsEmpty || buffer.IsEmpty ? Inner.Read(buffer) : Replay(buffer);
+
+    private int Replay(Span<byte> buffer)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_first.IsEmpty || buffer.IsEmpty)
-            return inner.ReadAsync(buffer, cancellationToken);
-        int count = Math.Min(buffer.Length, _first.Length);
-        _first.Span[..count].CopyTo(buffer.Span);
-        _first = _first[count..];
-        return ValueTask.FromResult(count);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_first.IsEmpty || buffer.IsEmpty)
-            return inner.Read(buffer);
         int count = Math.Min(buffer.Length, _first.Length);
         _first.Span[..count].CopyTo(buffer);
         _first = _first[count..];
         return count;
-    }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            inner.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -110,6 +110,8 @@ internal static class TlsConnector
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (!isClient && TlsFailures.SpokePlainText(transport))
+                ResetOnClose(connection);
             await tls.DisposeAsync();
             throw new TlsException(peer, TlsFailures.Describe(e, transport, verifier, isClient), e);
         }
@@ -118,6 +120,17 @@ internal static class TlsConnector
             await tls.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A plaintext client's data was read by the handshake and thrown away: a reset, not a FIN, tells it so (it reports
+    /// the connection reset and fails, rather than take the quiet end for an answer). There is no TLS alert it could read.
+    /// </summary>
+    private static void ResetOnClose(Stream connection)
+    {
+        // Before the stream's own close, which would shut the socket down first (a FIN).
+        if (connection is NetworkStream { Socket: { } socket })
+            socket.Close(timeout: 0);
     }
 
     /// <summary>

@@ -138,9 +138,9 @@ internal sealed class TlsDuplex : Duplex
         {
             await _tls.ShutdownAsync();
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (IsUnsendable(e))
         {
-            // The peer is already gone; the reading side reports how the session ended.
+            // The peer is already gone, or TLS cannot close now; the reading side reports how the session ended.
         }
         _shutdownSend();
     }
@@ -159,7 +159,7 @@ internal sealed class TlsDuplex : Duplex
             {
                 await _tls.ShutdownAsync().WaitAsync(CloseNotifyWait);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or NotSupportedException)
+            catch (Exception e) when (IsUnsendable(e) || e is TimeoutException)
             {
                 // Gone, or not reading: the connection closes all the same.
             }
@@ -168,4 +168,12 @@ internal sealed class TlsDuplex : Duplex
         if (EndedWithoutCloseNotify)
             Log?.Info(TlsMessages.NoCloseNotify(_peer));
     }
+
+    /// <summary>
+    /// A close_notify that cannot go out: the connection is gone, or OpenSSL is inside a handshake message (a TLS 1.3
+    /// session ticket or key update arriving as the session ends: "shutdown while in init", as an AuthenticationException
+    /// or an IOException). Either way the connection closes all the same, and its end is reported by the reading side.
+    /// </summary>
+    private static bool IsUnsendable(Exception e) =>
+        e is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException or AuthenticationException;
 }

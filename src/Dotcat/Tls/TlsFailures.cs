@@ -16,7 +16,7 @@ internal static class TlsFailures
         if (verifier.Failure is { } refused)
             return refused;
         ReadOnlySpan<byte> first = transport.FirstBytes;
-        if (!first.IsEmpty && !IsTlsRecord(first[0]))
+        if (SpokePlainText(transport))
             return $"peer did not speak TLS (it sent {Quote(first)})";
         if (Alert(error, isClient) is { } alert)
             return alert;
@@ -34,6 +34,9 @@ internal static class TlsFailures
             return first.IsEmpty ? "peer closed the connection before the TLS handshake" : "peer closed the connection during the TLS handshake";
         return "handshake failed";
     }
+
+    /// <summary>The peer's first byte is not a TLS record's: it speaks something else (plain text, usually).</summary>
+    public static bool SpokePlainText(WatchedStream transport) => transport.FirstBytes is [var first, ..] && !IsTlsRecord(first);
 
     /// <summary>The reason a TLS alert from the peer gives, or null when <paramref name="error"/> carries none.</summary>
     public static string? Alert(Exception error, bool isClient)

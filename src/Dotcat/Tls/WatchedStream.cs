@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Dotcat.Relay;
 
 namespace Dotcat.Tls;
 
@@ -8,7 +9,7 @@ namespace Dotcat.Tls;
 /// answers in plain text is named as such) and whether the connection itself ended (an EOF the TLS layer reports
 /// without a close_notify before it).
 /// </summary>
-internal sealed class WatchedStream(Stream inner) : Stream
+internal sealed class WatchedStream(Stream inner) : ForwardingStream(inner)
 {
     private const int FirstBytesKept = 24;
     private readonly byte[] _first = new byte[FirstBytesKept];
@@ -20,23 +21,12 @@ internal sealed class WatchedStream(Stream inner) : Stream
     /// <summary>True once a read of the connection found its end (the peer's FIN).</summary>
     public bool SawEnd { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ValueTask<int> read = inner.ReadAsync(buffer, cancellationToken);
+        ValueTask<int> read = Inner.ReadAsync(buffer, cancellationToken);
         if (!read.IsCompletedSuccessfully)
             return Watch(read, buffer);
-        Saw(buffer, read.Result);
+        Saw(buffer.Span, read.Result);
         return read;
     }
 
@@ -44,52 +34,26 @@ internal sealed class WatchedStream(Stream inner) : Stream
     private async ValueTask<int> Watch(ValueTask<int> pending, Memory<byte> buffer)
     {
         int count = await pending;
-        Saw(buffer, count);
+        Saw(buffer.Span, count);
         return count;
     }
 
-    private void Saw(Memory<byte> buffer, int count)
+    private void Saw(ReadOnlySpan<byte> buffer, int count)
     {
         if (count == 0 && !buffer.IsEmpty)
             SawEnd = true;
         if (_firstCount < FirstBytesKept && count > 0)
         {
             int kept = Math.Min(count, FirstBytesKept - _firstCount);
-            buffer.Span[..kept].CopyTo(_first.AsSpan(_firstCount));
+            buffer[..kept].CopyTo(_first.AsSpan(_firstCount));
             _firstCount += kept;
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        int read = inner.Read(buffer, offset, count);
-        Saw(buffer.AsMemory(offset, count), read);
+        int read = Inner.Read(buffer);
+        Saw(buffer, read);
         return read;
-    }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            inner.Dispose();
-        base.Dispose(disposing);
     }
 }

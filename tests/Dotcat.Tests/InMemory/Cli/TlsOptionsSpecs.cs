@@ -31,6 +31,8 @@ public sealed class TlsOptionsSpecs : IDisposable
     [InlineData("cannot use --ssl-insecure with --ssl-trustfile", "--ssl", "--ssl-trustfile", "ca.pem", "--ssl-insecure", "127.0.0.1", "1")]
     [InlineData("cannot use --ssl-servername with -l/--listen", "-l", "--ssl", "--ssl-servername", "a.test", "1")]
     [InlineData("cannot use --ssl-insecure with -l/--listen", "-l", "--ssl", "--ssl-insecure", "1")]
+    [InlineData("cannot use --ssl with -l --proxy-type", "-l", "--ssl", "--proxy-type", "socks5", "1")]
+    [InlineData("cannot use --ssl with -l --proxy-type", "-l", "--ssl", "--proxy-type", "http", "1")]
     [InlineData("--ssl-verify-client needs -l/--listen", "--ssl", "--ssl-verify-client", "127.0.0.1", "1")]
     [InlineData("--ssl-verify-client needs --ssl-trustfile", "-l", "--ssl", "--ssl-verify-client", "1")]
     [InlineData("--ssl-trustfile on a listener needs --ssl-verify-client (it names the client CAs)", "-l", "--ssl", "--ssl-trustfile", "ca.pem", "1")]

@@ -80,6 +80,32 @@ public sealed class TlsCommandTests : IDisposable
         }
     }
 
+    /// <summary>The issue's "tried as a new user" step: a page from openssl s_server, its own certificate the trust file.</summary>
+    [PeerFact("openssl")]
+    public async Task A_get_piped_to_the_client_fetches_the_page_of_openssl_s_server_trusted_through_its_certificate()
+    {
+        using X509Certificate2 self = TestCertificates.SelfSigned("localhost");
+        string cert = Write("cert.pem", TestCertificates.CertPem(self)), key = Write("key.pem", TestCertificates.KeyPem(self));
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        using var serverOut = new ProgressStream();
+        await using DotcatProcess server = DotcatProcess.StartProgram(Peers.Find("openssl")!,
+            ["s_server", "-www", "-cert", cert, "-key", key, "-accept", $"127.0.0.1:{port}"], serverOut);
+        while (!Encoding.ASCII.GetString(serverOut.ToArray()).Contains("ACCEPT\n", StringComparison.Ordinal))
+            await serverOut.WaitForAsync(serverOut.Count + 1).WaitAsync(Timeout);
+
+        await using DotcatRun client = DotcatRun.Start("--ssl", "--ssl-trustfile", cert, "localhost", port.ToString(CultureInfo.InvariantCulture));
+        await client.Stdin.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+        client.CloseStdin();
+        (await client.WaitForExitAsync(Timeout)).ShouldBe(0, client.Stderr);
+        (await client.StdoutTextAsync()).ShouldStartWith("HTTP/1.0 200 ok");
+        client.Stderr.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task A_listener_with_its_own_certificate_is_verified_by_name_through_the_trust_file()
     {
@@ -187,11 +213,22 @@ public sealed class TlsCommandTests : IDisposable
             {
                 await plain.Stdin.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
                 plain.CloseStdin();
-                (await plain.WaitForExitAsync()).ShouldBe(0, plain.Stderr);
-                plain.Stderr.ShouldBeEmpty();
+                // Its data was read and thrown away: the listener resets, so the client does not take the end for an answer.
+                (await plain.WaitForExitAsync()).ShouldBe(1, plain.Stderr);
+                plain.Stderr.ShouldBe($"dotcat: connection with 127.0.0.1:{port} failed: connection reset by peer\n");
             }
             string line = await listener.WaitForStderrAsync(l => l.Contains(" failed: ", StringComparison.Ordinal));
             line.ShouldMatch(@"^dotcat: TLS with 127\.0\.0\.1:\d+ failed: peer did not speak TLS \(it sent 'GET / HTTP/1\.0\\r\\n\\r\\n'\)$");
+
+            // A client that hangs up in the middle of the handshake (its hello sent, nothing read) is one line too.
+            using (var hangUp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+            {
+                await hangUp.ConnectAsync(IPAddress.Loopback, port);
+                await hangUp.SendAsync(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x40, 0x01 });
+                hangUp.Shutdown(SocketShutdown.Send);
+            }
+            (await listener.WaitForStderrAsync(l => l.Contains("during the TLS handshake", StringComparison.Ordinal)))
+                .ShouldMatch(@"^dotcat: TLS with 127\.0\.0\.1:\d+ failed: peer closed the connection during the TLS handshake$");
 
             await using DotcatRun client = DotcatRun.Start("--ssl", "--ssl-fingerprint", pin, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture));
             await client.Stdin.WriteAsync("after\n"u8.ToArray());
