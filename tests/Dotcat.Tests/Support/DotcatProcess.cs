@@ -11,7 +11,7 @@ namespace Dotcat.Tests.Support;
 /// </summary>
 internal sealed class DotcatProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
     private readonly StderrLines _stderr = new();

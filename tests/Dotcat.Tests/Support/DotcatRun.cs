@@ -13,7 +13,7 @@ namespace Dotcat.Tests.Support;
 /// </summary>
 internal sealed class DotcatRun : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Pipe _stdin = new();
     private readonly CollectedBytes _stdout = new();
