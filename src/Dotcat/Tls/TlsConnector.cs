@@ -54,6 +54,9 @@ internal static class TlsConnector
             options.CipherSuitesPolicy = FastFirst.Value;
         if (settings.TrustRoots is { } roots)
             options.CertificateChainPolicy = TrustOnly(roots);
+        else if (settings.Trust != TlsTrust.Verify)
+            // A pin or --ssl-insecure ignores the chain: an empty trust store spares loading the system's at each start.
+            options.CertificateChainPolicy = TrustOnly([]);
         if (settings.Certificate is null)
         {
             // Only to learn that the server asked for a certificate we do not have (see TlsDuplex.RefusalAfterHandshake).
