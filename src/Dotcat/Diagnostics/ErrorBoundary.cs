@@ -22,12 +22,11 @@ internal static class ErrorBoundary
                 log.Error(SocketErrors.Describe(e.SocketErrorCode));
                 return ExitCodes.Failure;
             case IOException or UnauthorizedAccessException:
-                log.Error(failure.Message);
+                log.Error(SystemErrors.Describe(failure));
                 return ExitCodes.Failure;
             default:
-                // A bug: still one line, not a stack trace; -vv shows where.
-                log.Error($"internal error: {failure.Message}");
-                log.Info(failure.ToString().ReplaceLineEndings(" | "), level: 2);
+                // A bug: one line naming the exception, never a trace (the only place an exception's own text is shown).
+                log.Error($"internal error: {failure.GetType().Name}: {failure.Message.ReplaceLineEndings(" ")}");
                 return ExitCodes.Failure;
         }
     }

@@ -41,7 +41,7 @@ internal sealed class StdinReader : IByteSource
             catch (IOException e)
             {
                 // stdin is a directory, a vanished device...: say where the failure is, not just the system's words.
-                _result!.SetException(new DotcatException($"cannot read stdin: {e.Message}", ExitCodes.Failure, e));
+                _result!.SetException(new DotcatException($"cannot read stdin: {SystemErrors.Describe(e)}", ExitCodes.Failure, e));
             }
             catch (Exception e)
             {

@@ -85,7 +85,7 @@ internal sealed class StdoutWriter(Stream stdout) : IDisposable
         }
         catch (IOException e)
         {
-            throw new DotcatException($"cannot write to stdout: {e.Message}", ExitCodes.Failure, e);
+            throw new DotcatException($"cannot write to stdout: {SystemErrors.Describe(e)}", ExitCodes.Failure, e);
         }
         finally
         {

@@ -43,7 +43,7 @@ internal static class SendFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"--send: cannot read '{file.RelativePath}': {e.Message}";
+            return $"--send: cannot read '{file.RelativePath}': {SystemErrors.Describe(e)}";
         }
     }
 }
@@ -99,7 +99,7 @@ internal sealed class FilesSource(IReadOnlyList<FileToSend> files, Log log) : IB
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DotcatException($"cannot read '{file.RelativePath}': {e.Message}", ExitCodes.Failure, e);
+            throw new DotcatException($"cannot read '{file.RelativePath}': {SystemErrors.Describe(e)}", ExitCodes.Failure, e);
         }
     }
 }

@@ -83,9 +83,6 @@ internal sealed class SessionRecorder : IAsyncDisposable
     private static string Why(string path, Exception e) => e switch
     {
         _ when Directory.Exists(path) => "is a directory",
-        DirectoryNotFoundException => "no such directory",
-        UnauthorizedAccessException => "permission denied",
-        PathTooLongException => "path too long",
-        _ => e.Message.TrimEnd('.'),
+        _ => SystemErrors.Describe(e),
     };
 }
