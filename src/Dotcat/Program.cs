@@ -13,7 +13,6 @@ internal static class Program
     public static int Main(string[] args)
     {
         StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
-        StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
         // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
         // start-up cost (the parse, the console and async machinery would double it).
         if (args is ["--version"])
