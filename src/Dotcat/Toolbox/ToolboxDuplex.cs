@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dotcat.Relay;
 using Dotcat.Text;
 
@@ -23,6 +24,8 @@ internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
     public override ValueTask WaitForInputAsync(CancellationToken cancellationToken) =>
         _pending.IsEmpty ? inner.WaitForInputAsync(cancellationToken) : ValueTask.CompletedTask;
 
+    // Pooled, as the relay's own read wrappers: an async read that completes later must not allocate a box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int read;
@@ -71,6 +74,7 @@ internal sealed class ToolboxDuplex(Duplex inner, ToolboxRun tools) : Duplex
         return take;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         tools.Progress?.AddReceived(data.Length);
