@@ -55,7 +55,7 @@ internal static class TlsConnector
         if (settings.TrustRoots is { } roots)
             options.CertificateChainPolicy = TrustOnly(roots);
         else if (settings.Trust != TlsTrust.Verify)
-            // A pin or --ssl-insecure ignores the chain: an empty trust store spares loading the system's at each start.
+            // A pin or --ssl-insecure ignores the chain: no root is trusted (and UnusedSystemTrust left the system's unread).
             options.CertificateChainPolicy = TrustOnly([]);
         if (settings.Certificate is null)
         {

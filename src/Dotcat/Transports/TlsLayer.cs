@@ -33,6 +33,8 @@ internal static class TlsLayer
             Alpn: tls.Alpn,
             Certificate: tls.Certificate is { } own ? new TlsCertificate(own, tls.Intermediates) : null,
             Protocols: tls.Protocols);
+        if (settings.Trust != TlsTrust.Verify || settings.TrustRoots is not null)
+            UnusedSystemTrust.LeaveUnread();
         long started = Stopwatch.GetTimestamp();
         return async (connection, cancellationToken) =>
         {
@@ -58,6 +60,8 @@ internal static class TlsLayer
             log.Info(TlsMessages.SelfSigned(certificate));
         }
         var settings = new TlsServerSettings(certificate, tls.VerifyClient ? tls.TrustRoots : null, tls.Alpn, tls.Protocols);
+        if (settings.ClientRoots is not null)
+            UnusedSystemTrust.LeaveUnread();
         return (connection, cancellationToken) => new(HandshakeAsync(connection, options.ConnectTimeout, options.ConnectTimeout, log,
             (stream, shutdown, token) => TlsConnector.ServerAsync(stream, shutdown, connection.Peer, settings, token), cancellationToken));
     }

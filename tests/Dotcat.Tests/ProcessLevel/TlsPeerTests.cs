@@ -203,4 +203,48 @@ public sealed class TlsPeerTests : IDisposable
             Encoding.ASCII.GetString(listenerOut.ToArray()).ShouldStartWith("GET / HTTP/1.0\r\n");
         }
     }
+
+    /// <summary>
+    /// A client that trusts only --ssl-trustfile never reads the system store (on Linux .NET would load it whole at
+    /// the first chain, some 80 ms of a start): SSL_CERT_FILE and SSL_CERT_DIR name a bundle in a watched folder, and
+    /// no read of it may be seen. inotify reports in order, so once a later write to a sentinel is seen, any read
+    /// made during the run has been seen too. Its exec child still gets the variables as they were given.
+    /// </summary>
+    [LinuxFact]
+    public async Task A_trustfile_client_never_reads_the_system_store_and_its_child_keeps_the_environment()
+    {
+        string store = _dir.Path("store");
+        Directory.CreateDirectory(store);
+        string bundle = Path.Combine(store, "bundle.pem");
+        File.WriteAllText(bundle, TestCertificates.CertPem(_ca));
+        var reads = new List<string>();
+        var sentinelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(store) { NotifyFilter = NotifyFilters.LastAccess | NotifyFilters.LastWrite };
+        watcher.Changed += (_, e) =>
+        {
+            if (string.Equals(e.Name, "sentinel", StringComparison.Ordinal))
+                sentinelSeen.TrySetResult();
+            else
+                lock (reads)
+                    reads.Add(e.Name ?? "?");
+        };
+        watcher.EnableRaisingEvents = true;
+        using var listenerOut = new ProgressStream();
+        (DotcatProcess listener, string port) = await DotcatListenerAsync(listenerOut);
+        await using (listener)
+        {
+            listener.CloseStdin();
+            await using DotcatProcess client = DotcatProcess.Start(
+                ["--ssl", "--ssl-trustfile", _caFile, "-c", "printf '%s|%s' \"$SSL_CERT_FILE\" \"$SSL_CERT_DIR\"", "localhost", port],
+                environment: new Dictionary<string, string> { ["SSL_CERT_DIR"] = store, ["SSL_CERT_FILE"] = bundle });
+            client.CloseStdin();
+            (await client.WaitForExitAsync()).ShouldBe(0, client.Stderr);
+            (await listener.WaitForExitAsync()).ShouldBe(0, listener.Stderr);
+            Encoding.ASCII.GetString(listenerOut.ToArray()).ShouldBe($"{bundle}|{store}");
+        }
+        File.WriteAllText(Path.Combine(store, "sentinel"), "after the run");
+        await sentinelSeen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        lock (reads)
+            reads.ShouldBeEmpty();
+    }
 }
