@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using Dotcat.Diagnostics;
 using Dotcat.Relay;
 
@@ -48,6 +49,7 @@ internal sealed class TlsDuplex : Duplex
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        await _transport.BeginSessionReadAsync(cancellationToken);
         try
         {
             int read = await _tls.ReadAsync(buffer, cancellationToken);
@@ -70,6 +72,14 @@ internal sealed class TlsDuplex : Duplex
         catch (IOException e) when (e.InnerException is SocketException reset)
         {
             throw AsSocketError(reset);
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or CryptographicException)
+        {
+            throw new TlsException(_peer, "a record from the peer could not be decrypted (the session is broken)", e);
+        }
+        finally
+        {
+            _transport.EndSessionRead();
         }
     }
 
@@ -105,13 +115,18 @@ internal sealed class TlsDuplex : Duplex
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WaitForInputAsync(CancellationToken cancellationToken)
     {
+        await _transport.BeginSessionReadAsync(cancellationToken);
         try
         {
             _ = await _tls.ReadAsync(Memory<byte>.Empty, cancellationToken);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or AuthenticationException or CryptographicException)
         {
             // The read that follows meets the same end and reports it.
+        }
+        finally
+        {
+            _transport.EndSessionRead();
         }
     }
 
@@ -127,6 +142,10 @@ internal sealed class TlsDuplex : Duplex
         {
             throw AsSocketError(reset);
         }
+        catch (Exception e) when (e is IOException or CryptographicException)
+        {
+            throw new TlsException(_peer, "data could not be encrypted (the session is broken)", e);
+        }
     }
 
     public override async ValueTask CompleteWritesAsync()
@@ -134,6 +153,7 @@ internal sealed class TlsDuplex : Duplex
         if (_writesCompleted)
             return;
         _writesCompleted = true;
+        await _transport.TakeTurnAsync();
         try
         {
             await _tls.ShutdownAsync();
@@ -141,6 +161,10 @@ internal sealed class TlsDuplex : Duplex
         catch (Exception e) when (IsUnsendable(e))
         {
             // The peer is already gone, or TLS cannot close now; the reading side reports how the session ended.
+        }
+        finally
+        {
+            _transport.GiveTurn();
         }
         _shutdownSend();
     }
@@ -155,11 +179,20 @@ internal sealed class TlsDuplex : Duplex
         if (!_writesCompleted)
         {
             _writesCompleted = true;
+            using var wait = new CancellationTokenSource(CloseNotifyWait);
             try
             {
-                await _tls.ShutdownAsync().WaitAsync(CloseNotifyWait);
+                await _transport.TakeTurnAsync(wait.Token);
+                try
+                {
+                    await _tls.ShutdownAsync().WaitAsync(wait.Token);
+                }
+                finally
+                {
+                    _transport.GiveTurn();
+                }
             }
-            catch (Exception e) when (IsUnsendable(e) || e is TimeoutException)
+            catch (Exception e) when (IsUnsendable(e) || e is OperationCanceledException)
             {
                 // Gone, or not reading: the connection closes all the same.
             }
@@ -175,5 +208,6 @@ internal sealed class TlsDuplex : Duplex
     /// or an IOException). Either way the connection closes all the same, and its end is reported by the reading side.
     /// </summary>
     private static bool IsUnsendable(Exception e) =>
-        e is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException or AuthenticationException;
+        e is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException or AuthenticationException
+            or CryptographicException;
 }
