@@ -21,6 +21,11 @@ internal sealed class TlsDuplex : Duplex
     private readonly string _peer;
     private readonly string? _refusalAfterHandshake;
     private static readonly TimeSpan CloseNotifyWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most a record holds (2^14 bytes), and the most it takes on the wire (header and AEAD expansion).</summary>
+    private const int MaxRecordData = 16 * 1024, MaxRecordOnWire = 5 + MaxRecordData + 256;
+    private ExceptionDispatchInfo? _deferredFailure;
+    private bool _ended;
     private bool _writesCompleted;
     private bool _received;
     private bool _sent;
@@ -46,10 +51,55 @@ internal sealed class TlsDuplex : Duplex
     /// </summary>
     public bool EndedWithoutCloseNotify { get; private set; }
 
+    /// <summary>
+    /// One read of the session, which takes every whole record the connection has already delivered (up to the
+    /// buffer's size): SslStream gives one 16 KiB record per read, and a bulk transfer would otherwise be written on in
+    /// 16 KiB pieces. A failure after some data was taken is kept for the next read, so that data goes out first.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_deferredFailure is { } failure)
+        {
+            _deferredFailure = null;
+            failure.Throw();
+        }
+        if (_ended)
+            return 0;
         await _transport.BeginSessionReadAsync(cancellationToken);
+        try
+        {
+            int read = await ReadRecordAsync(buffer, cancellationToken);
+            while (read > 0 && buffer.Length - read >= MaxRecordData && _transport.Buffered >= MaxRecordOnWire)
+            {
+                int more;
+                try
+                {
+                    more = await ReadRecordAsync(buffer[read..], cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    _deferredFailure = ExceptionDispatchInfo.Capture(e);
+                    break;
+                }
+                if (more == 0)
+                {
+                    _ended = true;
+                    break;
+                }
+                read += more;
+            }
+            return read;
+        }
+        finally
+        {
+            _transport.EndSessionRead();
+        }
+    }
+
+    /// <summary>One SslStream read, its failures in dotcat's words; the caller holds the turn.</summary>
+    private async ValueTask<int> ReadRecordAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
         try
         {
             int read = await _tls.ReadAsync(buffer, cancellationToken);
@@ -76,10 +126,6 @@ internal sealed class TlsDuplex : Duplex
         catch (Exception e) when (e is IOException or AuthenticationException or CryptographicException)
         {
             throw new TlsException(_peer, "a record from the peer could not be decrypted (the session is broken)", e);
-        }
-        finally
-        {
-            _transport.EndSessionRead();
         }
     }
 
@@ -134,9 +180,14 @@ internal sealed class TlsDuplex : Duplex
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _sent = true;
+        bool gather = data.Length > MaxRecordData;
+        if (gather)
+            _transport.GatherWrites();
         try
         {
             await _tls.WriteAsync(data, cancellationToken);
+            if (gather)
+                await _transport.SendGatheredAsync(cancellationToken);
         }
         catch (IOException e) when (e.InnerException is SocketException reset)
         {
@@ -145,6 +196,11 @@ internal sealed class TlsDuplex : Duplex
         catch (Exception e) when (e is IOException or CryptographicException)
         {
             throw new TlsException(_peer, "data could not be encrypted (the session is broken)", e);
+        }
+        finally
+        {
+            if (gather)
+                _transport.DropGathered();
         }
     }
 
