@@ -1,6 +1,7 @@
 using System.Text;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
+using Dotcat.Exec;
 using Dotcat.Model;
 using Dotcat.Modes;
 using Dotcat.Relay;
@@ -12,6 +13,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        InheritedSignals.RestoreChildExitSignal();
         StandardDescriptors.Check();   // first: closed fds 0-2 are /dev/null before anything can take their numbers
         // Scripts probe for dotcat with --version; answer it before the command line is built, at the runtime's own
         // start-up cost (the parse, the console and async machinery would double it).

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Dotcat.Diagnostics;
@@ -18,10 +19,15 @@ internal static partial class Shown
     public static string Value(string value) => value.Length <= MaxValueLength ? value : value[..MaxValueLength] + "…";
 
     /// <summary>Cuts every quoted value (<c>'…'</c>) and every unquoted word longer than the limit.</summary>
-    public static string Message(string message)
+    public static string Message(string message) => message.Length <= MaxValueLength ? message : Cut(message);
+
+    /// <summary>
+    /// Apart, and never inlined: compiling <see cref="Message"/> would otherwise load the regular-expression assembly
+    /// (two descriptors and its pages) at a listener's first diagnostic line, though short lines never use it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string Cut(string message)
     {
-        if (message.Length <= MaxValueLength)
-            return message;
         string quoted = QuotedValue().Replace(message, m => "'" + Value(m.Groups["value"].Value) + "'");
         return LongWord().Replace(quoted, m => Value(m.Value));
     }

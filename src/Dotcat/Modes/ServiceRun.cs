@@ -50,6 +50,7 @@ internal abstract partial class ServiceRun : IAsyncDisposable
         private readonly StdoutWriter _stdout;
         private readonly StdinFanOut? _shared;
         private readonly RelayOptions _relay;
+        private readonly Action? _closeStdout;
 
         public RelayRun(DotcatOptions options, DotcatConsole console, Log log, CancellationToken cancellationToken)
         {
@@ -63,6 +64,8 @@ internal abstract partial class ServiceRun : IAsyncDisposable
                 _ = _shared.RunAsync(cancellationToken);
             }
             _relay = PeerRelay.OptionsFor(options) with { AfterPeerEof = AfterPeerEofFor(options, console, _shared is not null) };
+            // One conversation owns stdout: a listener without -k, or connect mode. With -k every client writes to it.
+            _closeStdout = options.KeepOpen && options.Mode == Mode.Listen ? null : console.CloseStdout;
         }
 
         /// <summary>
@@ -80,7 +83,7 @@ internal abstract partial class ServiceRun : IAsyncDisposable
         {
             IByteSource input = !connection.CanSend ? ByteSources.Empty : _shared?.Subscribe() ?? _tools.Input;
             await using (connection)
-            await using (Duplex local = _tools.Wrap(new LocalEnd(input, _stdout)))
+            await using (Duplex local = _tools.Wrap(new LocalEnd(input, _stdout, _closeStdout)))
             {
                 RelayStats stats = await PeerRelay.RunAsync(local, connection.Duplex, connection.Peer, _relay, cancellationToken);
                 _log.Info(PeerRelay.Summary(stats.Sent, stats.Received, stats.Elapsed));

@@ -42,6 +42,9 @@ internal sealed record DotcatConsole(
     /// </summary>
     public Func<int?> StderrColumns { get; init; } = static () => null;
 
+    /// <summary>Ends stdout for its reader while the run goes on (<see cref="Stdio.CloseStdout"/>); tests record it.</summary>
+    public Action CloseStdout { get; init; } = static () => { };
+
     /// <summary>This process's own standard streams (never System.Console on Unix: see <see cref="Stdio.Stderr"/>).</summary>
     public static DotcatConsole FromProcess() => new(
         Stdio.OpenStdin(),
@@ -56,5 +59,6 @@ internal sealed record DotcatConsole(
         StdinIsTerminal = Stdio.StdinIsTerminal,
         StdinLength = Stdio.StdinLength(),
         StderrColumns = Term.StderrColumns,
+        CloseStdout = Stdio.CloseStdout,
     };
 }

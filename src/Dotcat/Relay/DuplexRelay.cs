@@ -187,10 +187,13 @@ internal static class DuplexRelay
                 inbound.Used(read);
             }
 
-            // The peer finished first. A producer on the local end goes on until its EOF (the peer may still read);
-            // otherwise the session is over.
+            // The peer finished first. A producer on the local end goes on until its EOF (the peer may still read),
+            // and the local output, which nothing more can reach, is ended for its reader; otherwise the session is over.
             if (options.AfterPeerEof == AfterPeerEof.KeepSending)
+            {
+                await local.CompleteWritesAsync();
                 await upstream.WaitAsync(stop.Token);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stop.IsCancellationRequested)
         {

@@ -2,10 +2,11 @@ namespace Dotcat.Relay;
 
 /// <summary>
 /// The local end of a relay: bytes come from <paramref name="input"/> (stdin, the <c>--send</c> files, nothing, or a
-/// keep-open listener's share of stdin) and go to stdout. Its write side never closes: stdout belongs to the process,
-/// not to one conversation.
+/// keep-open listener's share of stdin) and go to stdout. Its write side closes only through
+/// <paramref name="closeOutput"/>, given when this conversation is the process's only one (stdout is the process's):
+/// then the peer's EOF ends stdout for its reader, as ncat does (<c>dotcat -l 8000 | tar x</c> finishes).
 /// </summary>
-internal sealed class LocalEnd(IByteSource input, StdoutWriter output) : Duplex
+internal sealed class LocalEnd(IByteSource input, StdoutWriter output, Action? closeOutput = null) : Duplex
 {
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         input.ReadAsync(buffer, cancellationToken);
@@ -15,7 +16,11 @@ internal sealed class LocalEnd(IByteSource input, StdoutWriter output) : Duplex
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         output.WriteAsync(data, cancellationToken);
 
-    public override ValueTask CompleteWritesAsync() => ValueTask.CompletedTask;
+    public override ValueTask CompleteWritesAsync()
+    {
+        closeOutput?.Invoke();
+        return ValueTask.CompletedTask;
+    }
 
     public override ValueTask DisposeAsync()
     {

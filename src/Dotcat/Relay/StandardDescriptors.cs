@@ -36,6 +36,43 @@ internal static partial class StandardDescriptors
     /// <summary>True when <paramref name="fd"/> (0, 1 or 2) is the parent's stdin, stdout or stderr.</summary>
     public static bool IsInherited(int fd) => s_inherited[fd];
 
+    /// <summary>
+    /// Puts <c>/dev/null</c> in place of <paramref name="fd"/>: whoever reads the other end of what it was (a pipe) sees
+    /// EOF once no other process holds it, and the number stays taken, so no socket or file opened later becomes it.
+    /// </summary>
+    public static void ReplaceWithDevNull(int fd) => FillWithDevNull(fd);
+
+    /// <summary>
+    /// The runtime's own copies of <paramref name="fd"/> (the JIT build's runtime duplicates fds 0-2 before
+    /// <c>Main</c>; each is close-on-exec): replaced as well, or stdout's reader would never see EOF. Linux only
+    /// (<c>/proc/self/fd</c> names what each descriptor is); elsewhere none are found.
+    /// </summary>
+    public static IEnumerable<int> RuntimeCopiesOf(int fd)
+    {
+        const string Descriptors = "/proc/self/fd";
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(Descriptors))
+            yield break;
+        string target = Target(fd);
+        foreach (string entry in Directory.GetFiles(Descriptors))
+        {
+            if (int.TryParse(Path.GetFileName(entry), System.Globalization.CultureInfo.InvariantCulture, out int copy) && copy > 2 && target.Length > 0
+                && string.Equals(Target(copy), target, StringComparison.Ordinal) && (Fcntl(copy, F_GETFD, 0) & FD_CLOEXEC) != 0)
+                yield return copy;
+        }
+
+        static string Target(int fd)
+        {
+            try
+            {
+                return new FileInfo($"{Descriptors}/{fd}").LinkTarget ?? "";
+            }
+            catch (IOException)
+            {
+                return "";
+            }
+        }
+    }
+
     /// <summary>open(2) takes the lowest free number, which is this one once the lower ones are filled.</summary>
     private static void FillWithDevNull(int fd)
     {

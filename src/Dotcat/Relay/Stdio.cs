@@ -26,6 +26,19 @@ internal static class Stdio
         : Stream.Null;
 
     /// <summary>
+    /// Ends stdout for its reader (EOF) when no byte can follow: the peer of a one-connection run has finished sending.
+    /// fd 1 becomes <c>/dev/null</c> rather than closed (<see cref="StandardDescriptors.ReplaceWithDevNull"/>).
+    /// </summary>
+    public static void CloseStdout()
+    {
+        if (OperatingSystem.IsWindows() || !StandardDescriptors.IsInherited(1))
+            return;
+        foreach (int copy in StandardDescriptors.RuntimeCopiesOf(1).ToList())
+            StandardDescriptors.ReplaceWithDevNull(copy);
+        StandardDescriptors.ReplaceWithDevNull(1);
+    }
+
+    /// <summary>
     /// stderr for diagnostics. Not <c>Console.Error</c> on Unix: its first write initialises the console, which sends
     /// the terminal's keypad-transmit sequence (<c>ESC[?1h ESC=</c>) and leaves the terminal in keypad mode after dotcat
     /// exits. A failed write (stderr's reader gone) is dropped, as Console.Error drops it: a diagnostic has nowhere

@@ -57,6 +57,23 @@ public class ProducerEndingTests
             log.ShouldContain(line);
     }
 
+    [UnixFact(Timeout = 60_000)]
+    public async Task The_clients_eof_ends_the_listeners_stdout_while_its_stdin_is_still_sent()
+    {
+        // As ncat: `dotcat -l PORT | tar x` finishes when the client is done, though dotcat still sends stdin.
+        await using var listener = DotcatProcess.Start("-l", "127.0.0.1", "0", "-v");
+        int port = await listener.WaitForListeningPortAsync();
+        using Socket client = await Sockets.ConnectAsync(port);
+        await client.SendAsync("abc\n");
+        client.Shutdown(SocketShutdown.Send);
+
+        (await listener.StdoutTextAsync().WaitAsync(TimeSpan.FromSeconds(20))).ShouldBe("abc\n");   // EOF, while it runs
+        await listener.Stdin.WriteAsync("more\n"u8.ToArray());
+        listener.CloseStdin();
+        (await client.ReadToEndAsync()).ShouldBe("more\n"u8.ToArray());
+        (await listener.WaitForExitAsync()).ShouldBe(0, listener.Stderr);
+    }
+
     [UnixFact(Timeout = 120_000)]
     public async Task An_upload_to_a_peer_killed_midway_fails_with_what_was_not_sent()
     {

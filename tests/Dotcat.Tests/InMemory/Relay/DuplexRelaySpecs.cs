@@ -91,6 +91,29 @@ public class DuplexRelaySpecs
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_peers_eof_ends_the_local_output_once_its_bytes_are_written_while_stdin_goes_on()
+    {
+        var stdin = new Pipe();
+        string? outputWhenEnded = null;
+        var output = new MemoryStream();
+        await using var local = new LocalEnd(
+            ByteSources.From(stdin.Reader.AsStream()), new StdoutWriter(output), () => outputWhenEnded = Encoding.UTF8.GetString(output.ToArray()));
+        (PipeDuplex remote, PipeDuplex peer) = PipeDuplex.CreatePair();
+
+        Task<RelayStats> relay = DuplexRelay.RunAsync(local, remote, new RelayOptions(), CancellationToken.None);
+        await peer.WriteAsync("last words"u8.ToArray(), CancellationToken.None);
+        await peer.CompleteWritesAsync();
+        await stdin.Writer.WriteAsync(Hello);                              // still sent after the output ended
+        var buffer = new byte[16];
+        (await peer.ReadAsync(buffer, CancellationToken.None)).ShouldBe(5);
+
+        outputWhenEnded.ShouldBe("last words");
+        relay.IsCompleted.ShouldBeFalse();
+        await stdin.Writer.CompleteAsync();
+        await relay;
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task No_shutdown_keeps_the_socket_open_after_stdin_eof()
     {
         await using var local = Local.From(Hello);
