@@ -5,27 +5,29 @@ using Dotcat.Relay;
 namespace Dotcat.Tls;
 
 /// <summary>
-/// The connection under the <see cref="System.Net.Security.SslStream"/>: reads are taken ahead (see
-/// <see cref="Buffered"/>), a bulk write's records are sent together (see <see cref="GatherWrites"/>), and reads are watched for two things TLS itself hides: the first bytes the peer sent (a peer that
-/// answers in plain text is named as such) and whether the connection itself ended (an EOF the TLS layer reports
-/// without a close_notify before it). It also keeps the session's turn at OpenSSL (see <see cref="TakeTurnAsync"/>).
+/// The connection under the <see cref="System.Net.Security.SslStream"/>. Reads are taken ahead (see
+/// <see cref="Buffered"/>) and a bulk write's records are sent together (see <see cref="GatherWrites"/>). Reads are
+/// watched for two things TLS itself hides: the first bytes the peer sent (a peer that answers in plain text is named
+/// as such) and whether the connection itself ended (an EOF the TLS layer reports without a close_notify before it).
+/// It also keeps the session's turn at OpenSSL (see <see cref="TakeTurnAsync"/>).
 /// </summary>
 internal sealed class WatchedStream(Stream inner) : ForwardingStream(inner)
 {
     private const int FirstBytesKept = 24;
-    private readonly byte[] _first = new byte[FirstBytesKept];
-    private readonly SemaphoreSlim _turn = new(1, 1);
     private const int ReadAheadSize = 128 * 1024, GatherSize = 256 * 1024;
-    private byte[]? _gather;
-    private int _gathered;
 
-    // A pool of its own, shared by every thread, for the reason ReadBuffer gives (the shared one caches per thread).
+    // Pools of their own, shared by every thread, for the reason ReadBuffer gives (the shared one caches per thread).
     private static readonly ArrayPool<byte> s_aheadPool = ArrayPool<byte>.Create(ReadAheadSize, maxArraysPerBucket: 8);
     private static readonly ArrayPool<byte> s_gatherPool = ArrayPool<byte>.Create(GatherSize, maxArraysPerBucket: 8);
-    private byte[]? _ahead;
-    private int _aheadStart, _aheadEnd;
+
+    private readonly byte[] _first = new byte[FirstBytesKept];
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private int _firstCount;
     private bool _readerHasTurn;
+    private byte[]? _ahead;
+    private int _aheadStart, _aheadEnd;
+    private byte[]? _gather;
+    private int _gathered;
 
     /// <summary>Up to the first 24 bytes the peer sent.</summary>
     public ReadOnlySpan<byte> FirstBytes => _first.AsSpan(0, _firstCount);
@@ -38,7 +40,8 @@ internal sealed class WatchedStream(Stream inner) : ForwardingStream(inner)
     /// (<c>SslStream.ShutdownAsync</c>) run while a read decrypts: a race that showed as "bad record mac", "wrong version
     /// number" or SSL_ERROR_SYSCALL on the peer's data, 3 runs in 100 of a listener whose stdin ended while its client
     /// streamed. So the session's reader holds the turn while it works on what it received (and gives it up while it
-    /// waits on the socket), and a close_notify takes the turn first. Writes need none: .NET keeps them apart from reads.
+    /// waits on the socket), and a close_notify takes the turn first. Data writes take none: SslStream is made for one
+    /// read and one write at once, and those never met in any of the runs that broke.
     /// </summary>
     public Task TakeTurnAsync(CancellationToken cancellationToken = default) => _turn.WaitAsync(cancellationToken);
 
