@@ -8,13 +8,14 @@ namespace Dotcat.Tests.ProcessLevel;
 /// A client's reset costs a keep-open listener one line, not the stack-trace machinery. .NET's socket calls format a
 /// trace for an error they get at once (the reset is already there when the call is made), which on the JIT build
 /// loads System.Diagnostics.StackTrace, System.Reflection.Metadata and dotcat.pdb for the rest of the run (+11
-/// descriptors). The mappings are looked for in /proc; a Native AOT build (DOTCAT_BIN) has none of them to load.
+/// descriptors). The mappings are looked for in /proc; a Native AOT build (DOTCAT_BIN) has none of them to load, so
+/// these run against the JIT build only.
 /// </summary>
 public class ResetFootprintTests
 {
     private static readonly string[] Machinery = ["System.Diagnostics.StackTrace", "System.Reflection.Metadata", ".pdb"];
 
-    [LinuxFact(Timeout = 60_000)]
+    [JitBuildFact(Timeout = 60_000)]
     public async Task A_reset_seen_by_a_read_loads_no_stack_trace_machinery()
     {
         await using var listener = DotcatProcess.Start("-lk", "-v", "127.0.0.1", "0");
@@ -30,7 +31,7 @@ public class ResetFootprintTests
         LoadedMachinery(listener.Id).ShouldBeEmpty();
     }
 
-    [LinuxFact(Timeout = 60_000)]
+    [JitBuildFact(Timeout = 60_000)]
     public async Task A_reset_seen_by_a_send_loads_no_stack_trace_machinery()
     {
         // stdout never read: dotcat is stuck writing the client's bytes out, so it reads no more from the socket, and

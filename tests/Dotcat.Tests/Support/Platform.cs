@@ -29,3 +29,18 @@ internal sealed class UnixTheoryAttribute : TheoryAttribute
             Skip = "needs a Unix-like system";
     }
 }
+
+/// <summary>
+/// A Linux fact about the JIT build's runtime (assemblies it loads, its own descriptors): skipped when DOTCAT_BIN names
+/// another build (.ci/run's Native AOT pass), which has no such assemblies to load.
+/// </summary>
+internal sealed class JitBuildFactAttribute : FactAttribute
+{
+    public JitBuildFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+            Skip = "needs Linux";
+        else if (Environment.GetEnvironmentVariable("DOTCAT_BIN") is { Length: > 0 })
+            Skip = "about the JIT build's runtime; DOTCAT_BIN names another build";
+    }
+}
