@@ -98,6 +98,7 @@ internal sealed class TlsDuplex : Duplex
     }
 
     /// <summary>One SslStream read, its failures in dotcat's words; the caller holds the turn.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadRecordAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
