@@ -79,6 +79,8 @@ internal sealed class TlsDuplex : Duplex
                 }
                 catch (Exception e)
                 {
+                    // Whatever it is (ReadRecordAsync already put it in dotcat's words), the data read so far goes out
+                    // first; the next read throws it.
                     _deferredFailure = ExceptionDispatchInfo.Capture(e);
                     break;
                 }

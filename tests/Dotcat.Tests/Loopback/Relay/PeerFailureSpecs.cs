@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Dotcat.Relay;
 using Dotcat.Tests.Support;
@@ -20,7 +19,7 @@ public class PeerFailureSpecs
     {
         for (int trial = 0; trial < Trials; trial++)
         {
-            (Socket ours, Socket peer) = await TcpPairAsync();
+            (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
             PeerFailedException failure = await UploadUntilThePeerLeavesAsync(ours, peer, reset: true);
             failure.Error.ShouldBe(SocketError.ConnectionReset, $"trial {trial}");
             failure.Message.ShouldStartWith("connection reset by peer");
@@ -32,7 +31,7 @@ public class PeerFailureSpecs
     {
         for (int trial = 0; trial < Trials; trial++)
         {
-            (Socket ours, Socket peer) = await TcpPairAsync();
+            (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
             await UploadUntilThePeerLeavesAsync(ours, peer, reset: false);
         }
     }
@@ -57,7 +56,7 @@ public class PeerFailureSpecs
     [Fact(Timeout = 60_000)]
     public async Task A_reset_after_everything_was_sent_names_no_lost_bytes()
     {
-        (Socket ours, Socket peer) = await TcpPairAsync();
+        (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
         await using var local = new LocalEnd(ByteSources.From(new MemoryStream("ping\n"u8.ToArray())), new StdoutWriter(new MemoryStream()));
         using (peer)
         {
@@ -93,15 +92,5 @@ public class PeerFailureSpecs
         (failure.NotSent > 0 || failure.InputLeft).ShouldBeTrue(failure.Message);
         failure.InputLeft.ShouldBeTrue();                                 // 64 MiB cannot all have been read
         return failure;
-    }
-
-    private static async Task<(Socket Ours, Socket Peer)> TcpPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var ours = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await ours.ConnectAsync(listener.LocalEndPoint!);
-        return (ours, await listener.AcceptAsync());
     }
 }

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Dotcat.Relay;
+using Dotcat.Tests.Support;
 
 namespace Dotcat.Tests.Loopback.Relay;
 
@@ -15,39 +15,34 @@ public class SocketDuplexSpecs
     [Fact(Timeout = 30_000)]
     public async Task A_reset_that_has_arrived_is_a_reset_for_the_next_read()
     {
-        (Socket ours, Socket peer) = await TcpPairAsync();
-        var duplex = new SocketDuplex(ours);
-        await using (duplex)
-        {
-            ValueTask waiting = duplex.WaitForInputAsync(CancellationToken.None);
-            Reset(peer);
-            await waiting;                                                // the reset is there now
-
-            SocketException e = await Should.ThrowAsync<SocketException>(duplex.ReadAsync(new byte[16], CancellationToken.None).AsTask());
-            e.SocketErrorCode.ShouldBe(SocketError.ConnectionReset);
-        }
+        await using SocketDuplex duplex = await WithResetArrivedAsync();
+        SocketException e = await Should.ThrowAsync<SocketException>(duplex.ReadAsync(new byte[16], CancellationToken.None).AsTask());
+        e.SocketErrorCode.ShouldBe(SocketError.ConnectionReset);
     }
 
     [Fact(Timeout = 30_000)]
     public async Task A_reset_that_has_arrived_fails_the_next_send()
     {
-        (Socket ours, Socket peer) = await TcpPairAsync();
-        var duplex = new SocketDuplex(ours);
-        await using (duplex)
-        {
-            ValueTask waiting = duplex.WaitForInputAsync(CancellationToken.None);
-            Reset(peer);
-            await waiting;
+        await using SocketDuplex duplex = await WithResetArrivedAsync();
+        SocketException e = await Should.ThrowAsync<SocketException>(duplex.WriteAsync(new byte[16], CancellationToken.None).AsTask());
+        e.SocketErrorCode.ShouldBeOneOf(SocketError.ConnectionReset, SocketError.Shutdown);
+    }
 
-            SocketException e = await Should.ThrowAsync<SocketException>(duplex.WriteAsync(new byte[16], CancellationToken.None).AsTask());
-            e.SocketErrorCode.ShouldBeOneOf(SocketError.ConnectionReset, SocketError.Shutdown);
-        }
+    /// <summary>A duplex whose peer has reset, once the reset is there (a wait for input has seen it arrive).</summary>
+    private static async Task<SocketDuplex> WithResetArrivedAsync()
+    {
+        (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
+        var duplex = new SocketDuplex(ours);
+        ValueTask waiting = duplex.WaitForInputAsync(CancellationToken.None);
+        Reset(peer);
+        await waiting;
+        return duplex;
     }
 
     [Fact(Timeout = 60_000)]
     public async Task A_write_larger_than_the_socket_buffers_arrives_whole_and_in_order()
     {
-        (Socket ours, Socket peer) = await TcpPairAsync();
+        (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
         byte[] data = RandomNumberGenerator.GetBytes(16 * 1024 * 1024);
         using (peer)
         {
@@ -65,7 +60,7 @@ public class SocketDuplexSpecs
     [Fact(Timeout = 30_000)]
     public async Task A_cancelled_read_loses_nothing_for_the_next_one()
     {
-        (Socket ours, Socket peer) = await TcpPairAsync();
+        (Socket ours, Socket peer) = await LoopbackTcp.PairAsync();
         using (peer)
         {
             var duplex = new SocketDuplex(ours);
@@ -104,15 +99,5 @@ public class SocketDuplexSpecs
             await Task.Yield();                                           // a reader a little slower than the writer
         }
         return all.ToArray();
-    }
-
-    private static async Task<(Socket Ours, Socket Peer)> TcpPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var ours = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await ours.ConnectAsync(listener.LocalEndPoint!);
-        return (ours, await listener.AcceptAsync());
     }
 }
