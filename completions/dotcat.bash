@@ -64,7 +64,7 @@ _dotcat() {
     esac
 
     if [[ $cur == -* ]]; then
-        _dotcat_reply < <(compgen -W '-h --help --version -l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown -N --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat --proxy --proxy-type --proxy-auth --proxy-dns --allow --deny --allowfile --denyfile -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color --completions' -- "$cur")
+        _dotcat_reply < <(compgen -W '-l --listen -k --keep-open -u --udp -U --unixsock -4 -6 -s --source -p --source-port -m --max-conns -w --wait -i --idle-timeout -q --no-shutdown -N --reuseaddr --reuseport -n --nodns --ssl --tls --ssl-servername --ssl-trustfile --ssl-fingerprint --ssl-insecure --ssl-alpn --ssl-cert --ssl-key --ssl-key-password-file --ssl-min-version --ssl-verify-client --respond --time-format -e --exec -c --sh-exec --broker --chat --proxy --proxy-type --proxy-auth --proxy-dns --allow --deny --allowfile --denyfile -z -o --output -x --hex-dump --append-output -C --crlf --send-only --recv-only -d --delay --send --exclude --progress -v --verbose --color --completions -h --help --version' -- "$cur")
         return
     fi
 

@@ -40,8 +40,6 @@ function __dotcat_sockets
 end
 
 complete -c dotcat -f
-complete -c dotcat -s 'h' -l 'help' -d 'Show help and usage information'
-complete -c dotcat -l 'version' -d 'Show version information'
 complete -c dotcat -s 'l' -l 'listen' -d 'Listen instead of connecting'
 complete -c dotcat -s 'k' -l 'keep-open' -d 'Listen: serve clients concurrently and keep listening'
 complete -c dotcat -s 'u' -l 'udp' -d 'UDP instead of TCP (with -U: Unix datagram sockets)'
@@ -98,5 +96,7 @@ complete -c dotcat -l 'progress' -d 'Live bytes and rate on stderr (when stderr 
 complete -c dotcat -s 'v' -l 'verbose' -d 'Diagnostics on stderr; repeat for more (-vv)'
 complete -c dotcat -l 'color' -x -a 'always auto never' -d 'Colour stderr diagnostics: auto, always, never'
 complete -c dotcat -l 'completions' -x -a 'bash fish powershell pwsh zsh' -d 'Print the completion script for SHELL (bash, zsh, fish, pwsh)'
+complete -c dotcat -s 'h' -l 'help' -d 'Show help and usage information'
+complete -c dotcat -l 'version' -d 'Show version information'
 complete -c dotcat -n '__dotcat_no_positional; and not __dotcat_unixsock' -a '(__fish_print_hostnames)' -d 'host'
 complete -c dotcat -n '__dotcat_no_positional; and __dotcat_unixsock' -a '(__dotcat_sockets)' -d 'Unix socket'

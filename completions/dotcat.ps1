@@ -5,9 +5,6 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
     param($wordToComplete, $commandAst, $cursorPosition)
 
     $options = @(
-        ,@('-h', 'Show help and usage information')
-        ,@('--help', 'Show help and usage information')
-        ,@('--version', 'Show version information')
         ,@('-l', 'Listen instead of connecting')
         ,@('--listen', 'Listen instead of connecting')
         ,@('-k', 'Listen: serve clients concurrently and keep listening')
@@ -82,6 +79,9 @@ Register-ArgumentCompleter -Native -CommandName 'dotcat', 'dotcat.exe' -ScriptBl
         ,@('--verbose', 'Diagnostics on stderr; repeat for more (-vv)')
         ,@('--color', 'Colour stderr diagnostics: auto, always, never')
         ,@('--completions', 'Print the completion script for SHELL (bash, zsh, fish, pwsh)')
+        ,@('-h', 'Show help and usage information')
+        ,@('--help', 'Show help and usage information')
+        ,@('--version', 'Show version information')
     )
     $values = [System.Collections.Hashtable]::new([System.StringComparer]::Ordinal)   # -u is not -U
     $values['--respond'] = @('chargen', 'daytime', 'discard', 'echo', 'time', 'upper', 'uppercase')

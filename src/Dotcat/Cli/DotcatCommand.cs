@@ -154,9 +154,17 @@ internal sealed partial class DotcatCommand
         Description = "HOST PORT to connect to; [HOST] PORT to listen on",
         HelpName = "host port",
         Arity = new ArgumentArity(0, 2),
+        // The words as they are; System.CommandLine's general converter for arrays costs a type lookup at every start.
+        CustomParser = static result =>
+        {
+            string[] words = new string[result.Tokens.Count];
+            for (int i = 0; i < words.Length; i++)
+                words[i] = result.Tokens[i].Value;
+            return words;
+        },
     };
 
-    public RootCommand Root { get; }
+    public Command Root { get; }
 
     /// <summary>The words after <c>--</c>: operands whatever they look like.</summary>
     public HashSet<string> LiteralOperands { get; set; } = [];
@@ -177,21 +185,19 @@ internal sealed partial class DotcatCommand
             }
         });
 
-        Root = new RootCommand(Summary + "\n\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
+        Root = new Command("dotcat", Summary + "\n\nResponders (--respond NAME):\n" + ResponderCatalog.Describe())
         {
             // Help lists them in this order: how to connect, how to serve, the toolbox, then diagnostics.
             Listen, KeepOpen, Udp, UnixSocket, IPv4, IPv6, Source, SourcePort, MaxConnections,
             Wait, IdleTimeout, Quit, NoShutdown, ShutdownAtEof, ReuseAddr, ReusePort, NoDns,
             Respond, TimeFormat, Exec, ShellExec, Broker, Chat,
             Scan, Output, HexDump, AppendOutput, Crlf, SendOnly, RecvOnly, Delay, Send, Exclude, Progress,
-            Verbose, Color, Completions,
+            Verbose, Color, Completions, BuiltInOptions.Help(), BuiltInOptions.Version(),
             Endpoint,
         };
         foreach (Option option in TlsSymbols)
             Root.Options.Insert(Root.Options.IndexOf(Respond), option);
         AddProxyOptions();
-        // The usage line says "dotcat" even when the host process is "dotnet" or a test host.
-        Root.HelpName = "dotcat";
     }
 
     /// <summary>
@@ -201,7 +207,7 @@ internal sealed partial class DotcatCommand
     public const string Version = "0.1.0";
 
     /// <summary>The command tree alone, for help and completion generation.</summary>
-    public static RootCommand Create() => new DotcatCommand().Root;
+    public static Command Create() => new DotcatCommand().Root;
 
     /// <summary>Parses with response files off: <c>@name</c> is an abstract Unix socket, not a file of arguments.</summary>
     public ParseResult Parse(IReadOnlyList<string> args) =>

@@ -78,10 +78,9 @@ internal static partial class OptionsBinder
     /// </summary>
     private static DotcatOptions BindAccess(DotcatCommand cli, ParseResult parse, DotcatOptions options)
     {
-        static string[] Files(FileInfo[]? files) => [.. (files ?? []).Select(f => f.FullName)];
+        static string[] Files(FileInfo[] files) => [.. files.Select(f => f.FullName)];
         var spec = new AccessSpec(
-            parse.GetValue(cli.Allow) ?? [], parse.GetValue(cli.Deny) ?? [],
-            Files(parse.GetValue(cli.AllowFile)), Files(parse.GetValue(cli.DenyFile)));
+            ListOf(parse, cli.Allow), ListOf(parse, cli.Deny), Files(ListOf(parse, cli.AllowFile)), Files(ListOf(parse, cli.DenyFile)));
         if (spec.IsEmpty)
             return options;
         string option = spec.Allow.Count > 0 ? "--allow" : spec.Deny.Count > 0 ? "--deny" : spec.AllowFiles.Count > 0 ? "--allowfile" : "--denyfile";

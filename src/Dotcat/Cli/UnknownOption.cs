@@ -8,7 +8,7 @@ namespace Dotcat.Cli;
 /// </summary>
 internal static class UnknownOption
 {
-    public static string Describe(string token, RootCommand root)
+    public static string Describe(string token, Command root)
     {
         string? meant = Closest(token, root);
         return meant is null
@@ -20,7 +20,7 @@ internal static class UnknownOption
     /// The visible option whose name (or alias) is nearest to <paramref name="token"/>, dashes aside; null when none is
     /// close: one edit for words of up to 4 letters, two for longer ones. A word of one or two letters gets no guess.
     /// </summary>
-    public static string? Closest(string token, RootCommand root)
+    public static string? Closest(string token, Command root)
     {
         string word = token.Split('=', 2)[0].TrimStart('-');
         if (word.Length < 3)

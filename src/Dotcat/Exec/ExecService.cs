@@ -29,7 +29,8 @@ internal sealed class ExecService(ExecCommand command, DotcatOptions options, Lo
         RelayStats stats = await PeerRelay.RunAsync(client, process, connection.Peer, relay, cancellationToken);
         await client.CompleteWritesAsync();
         // The relay counts from the client's side; the summary speaks for dotcat, which sent what the process printed.
-        log.Info(PeerRelay.Summary(stats.Received, stats.Sent, stats.Elapsed));
+        if (log.IsVerbose)
+            log.Info(PeerRelay.Summary(stats.Received, stats.Sent, stats.Elapsed));
     }
 
     /// <summary>

@@ -86,7 +86,8 @@ internal abstract partial class ServiceRun : IAsyncDisposable
             await using (Duplex local = _tools.Wrap(new LocalEnd(input, _stdout, _closeStdout)))
             {
                 RelayStats stats = await PeerRelay.RunAsync(local, connection.Duplex, connection.Peer, _relay, cancellationToken);
-                _log.Info(PeerRelay.Summary(stats.Sent, stats.Received, stats.Elapsed));
+                if (_log.IsVerbose)
+                    _log.Info(PeerRelay.Summary(stats.Sent, stats.Received, stats.Elapsed));
             }
         }
 

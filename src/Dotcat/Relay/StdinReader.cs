@@ -5,12 +5,15 @@ namespace Dotcat.Relay;
 /// <summary>
 /// stdin read on a thread of its own. A read of a terminal, pipe or file blocks and cannot be cancelled; on the
 /// thread pool it would hold a pool thread for as long as stdin stays silent, and the pool would answer by starting
-/// more threads (memory). Here one thread does every blocking read, and callers await its results.
+/// more threads (memory). Here one thread does every blocking read, and callers await its results. The thread sleeps
+/// on a monitor between requests rather than a SemaphoreSlim, which spins first (sched_yield, on the cores the
+/// start-up and the relay need).
 /// </summary>
 internal sealed class StdinReader : IByteSource
 {
     private readonly Stream _stdin;
-    private readonly SemaphoreSlim _requested = new(0);
+    private readonly object _gate = new();
+    private bool _requested;
     private Memory<byte> _buffer;
     private TaskCompletionSource<int>? _result;
 
@@ -23,9 +26,13 @@ internal sealed class StdinReader : IByteSource
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var result = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _buffer = buffer;
-        _result = result;
-        _requested.Release();
+        lock (_gate)
+        {
+            _buffer = buffer;
+            _result = result;
+            _requested = true;
+            Monitor.Pulse(_gate);
+        }
         return new ValueTask<int>(result.Task.WaitAsync(cancellationToken));
     }
 
@@ -33,7 +40,12 @@ internal sealed class StdinReader : IByteSource
     {
         while (true)
         {
-            _requested.Wait();
+            lock (_gate)
+            {
+                while (!_requested)
+                    Monitor.Wait(_gate);
+                _requested = false;
+            }
             try
             {
                 _result!.SetResult(_stdin.Read(_buffer.Span));

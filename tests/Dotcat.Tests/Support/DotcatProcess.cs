@@ -113,19 +113,24 @@ internal sealed class DotcatProcess : IAsyncDisposable
     /// </summary>
     public Task WaitForStdoutTextAsync(string text, TimeSpan? timeout = null) => _stdoutSoFar.WaitForTextAsync(text, timeout ?? DefaultTimeout);
 
-    /// <summary>Waits for exit and returns the exit code; a process still running then is a test failure.</summary>
+    /// <summary>
+    /// Waits for exit and returns the exit code; a process still running then is a test failure. Its stdout has been
+    /// collected to the end by then: the process can exit before this side has read the last of the pipe, and a test
+    /// that looked at its output at once would see it short (under load, a TLS test once saw it empty).
+    /// </summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
             await _process.WaitForExitAsync(cts.Token);
+            await _stderrPump.WaitAsync(cts.Token);
+            await _stdout.WaitAsync(cts.Token);
         }
         catch (OperationCanceledException e)
         {
-            throw new TimeoutException($"dotcat did not exit in time; stderr:\n{Stderr}", e);
+            throw new TimeoutException($"dotcat did not exit in time, or something it started still holds its stdout or stderr; stderr:\n{Stderr}", e);
         }
-        await _stderrPump;
         return _process.ExitCode;
     }
 

@@ -174,6 +174,34 @@ public class CommandLineSpecs
         CommandLine.Parse(["--version"]).BuiltInAction.ShouldNotBeNull();
     }
 
+    /// <summary>dotcat's own --help and --version keep what System.CommandLine's RootCommand gave them.</summary>
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    [InlineData("/h")]
+    [InlineData("/?")]
+    public void Help_has_every_alias_it_had(string alias) =>
+        CommandLine.Parse([alias]).BuiltInAction.ShouldNotBeNull();
+
+    [Fact]
+    public void Help_after_an_operand_is_still_help() =>
+        CommandLine.Parse(["-l", "8000", "--help"]).BuiltInAction.ShouldNotBeNull();
+
+    [Theory]
+    [InlineData("-l", "--version")]
+    [InlineData("--version", "localhost")]
+    public void Version_with_anything_else_is_a_usage_error(params string[] args) =>
+        UsageError(args).ShouldBe("--version option cannot be combined with other arguments");
+
+    [Fact]
+    public async Task Version_through_the_parser_prints_the_packages_version()
+    {
+        System.CommandLine.ParseResult version = CommandLine.Parse(["--version"]).BuiltInAction!;
+        using var output = new StringWriter();
+        (await BuiltInActions.InvokeAsync(version, output, TextWriter.Null, null, CancellationToken.None)).ShouldBe(0);
+        output.ToString().ShouldBe(DotcatCommand.Version + Environment.NewLine);
+    }
+
     [Fact]
     public void The_version_constant_is_the_packages_version() =>
         DotcatCommand.Version.ShouldBe(typeof(DotcatCommand).Assembly

@@ -16,7 +16,7 @@ public sealed class CompletionScriptsSpecs
     [MemberData(nameof(AllShells))]
     public void Script_names_every_visible_option(string shell)
     {
-        RootCommand root = DotcatCommand.Create();
+        Command root = DotcatCommand.Create();
         string script = Code(CompletionScripts.Generate(root, shell));
 
         foreach (string name in VisibleOptionNames(root))
@@ -67,7 +67,7 @@ public sealed class CompletionScriptsSpecs
     [MemberData(nameof(AllShells))]
     public void Script_leaves_hidden_options_out(string shell)
     {
-        RootCommand root = DotcatCommand.Create();
+        Command root = DotcatCommand.Create();
         // dotcat's own tree may have no hidden option at a given time; one is added so the check always has work.
         root.Options.Add(new Option<bool>("--hidden-for-test", "-Q") { Hidden = true });
         string[] hidden = [.. root.Options.Where(o => o.Hidden).SelectMany(o => new[] { o.Name }.Concat(o.Aliases))];
@@ -155,7 +155,7 @@ public sealed class CompletionScriptsSpecs
     [ShellFact("bash", Timeout = 60_000)]
     public async Task Bash_offers_every_visible_option_after_a_dash_and_no_hidden_one()
     {
-        RootCommand root = DotcatCommand.Create();
+        Command root = DotcatCommand.Create();
         string[] offered = await BashCompleteAsync("dotcat -");
 
         offered.ShouldBe(VisibleOptionNames(root), ignoreOrder: true);
