@@ -4,10 +4,10 @@ namespace Dotcat.Relay;
 
 /// <summary>
 /// One direction's read buffer, borrowed from the shared pool while data flows and given back when it stops, so an
-/// idle connection holds none (a keep-open listener's thousand quiet clients cost no buffers). It starts small (16 KiB:
-/// a run that sends a line reads into a few fresh pages, not the 64 KiB it once zeroed per buffer, a tenth of a
-/// one-request run) and grows once to the full size the first time a read fills it (bulk data is flowing); large
-/// reads keep transfers near the kernel's speed.
+/// idle connection holds none (a keep-open listener's thousand quiet clients cost no buffers). It starts small and
+/// grows once to the full size the first time a read fills it (bulk data is flowing); large reads keep transfers near
+/// the kernel's speed. Small is 64 KiB, no less: a datagram is read whole or not at all, and the largest one (65,507
+/// bytes) must fit the first read (a 16 KiB start cut the first big datagram of a UDP transfer).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,7 +24,7 @@ namespace Dotcat.Relay;
 /// </remarks>
 internal sealed class ReadBuffer(int fullSize)
 {
-    public const int InitialSize = 16 * 1024;
+    public const int InitialSize = 64 * 1024;
 
     /// <summary>Buffers of each size the pool keeps (one session reads into at most three at once).</summary>
     private const int Kept = 4;

@@ -33,6 +33,31 @@ public sealed class UdpTests
         listener.Stderr.ShouldNotContain(b.LocalEndPoint!.ToString()!);
     }
 
+    /// <summary>
+    /// A datagram is read whole or lost: the largest the relay may meet must fit its first read, after the first
+    /// datagram as well (a 16 KiB first buffer once cut a 60,000-byte datagram to 16,384 bytes, silently).
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_large_datagram_reaches_stdout_whole()
+    {
+        using var stdout = new ProgressStream();
+        await using var listener = DotcatProcess.Start(["-l", "-u", "-v", "127.0.0.1", "0"], stdout);
+        var at = new IPEndPoint(IPAddress.Loopback, await listener.WaitForListeningPortAsync());
+        using var peer = NewPeer();
+        byte[] large = new byte[60_000];
+        new Random(7).NextBytes(large);
+
+        await peer.SendToAsync("hi\n"u8.ToArray(), at);
+        await stdout.WaitForAsync(3);
+        await peer.SendToAsync(large, at);
+        await stdout.WaitForAsync(3 + large.Length);
+        await peer.SendToAsync(large, at);
+        await stdout.WaitForAsync(3 + (2 * large.Length));
+
+        await listener.DisposeAsync();
+        stdout.ToArray().ShouldBe([.. "hi\n"u8, .. large, .. large]);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Udp_listener_with_k_hears_every_peer_and_answers_the_one_that_spoke_last()
     {
