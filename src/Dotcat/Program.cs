@@ -35,8 +35,8 @@ internal static class Program
     private static async Task<int> RunAsync(string[] args)
     {
         // Done beside the parse, on another core where there is one: the first pooled await of the relay
-        // (PoolingAsyncValueTaskMethodBuilder) times how fast this machine reads its processor number, 0.2 ms that
-        // otherwise sits between the connection and its first byte (perf, bench/run.sh roundtrip).
+        // (PoolingAsyncValueTaskMethodBuilder) times how fast this machine reads its processor number, some 0.2 ms of
+        // CPU (perf) that otherwise sits between the connection and its first byte.
         ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.GetCurrentProcessorId(), null);
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);

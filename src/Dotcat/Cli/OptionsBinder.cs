@@ -145,16 +145,16 @@ internal static partial class OptionsBinder
     }
 
     /// <summary>
-    /// <c>--respond</c>, <c>-e</c>/<c>-c</c>, <c>--broker</c>/<c>--chat</c>: at most one of them answers clients.
-    /// Responders and the broker serve until interrupted, so they imply <c>-k</c>.
-    /// </summary>
-    /// <summary>
     /// A repeatable option's values, none when it is not given. Asked for its value, an option that is not given makes
     /// System.CommandLine build an empty array by reflection, which the native build pays for at every start.
     /// </summary>
     private static T[] ListOf<T>(ParseResult parse, Option<T[]> option) =>
         parse.GetResult(option) is null ? [] : parse.GetValue(option) ?? [];
 
+    /// <summary>
+    /// <c>--respond</c>, <c>-e</c>/<c>-c</c>, <c>--broker</c>/<c>--chat</c>: at most one of them answers clients.
+    /// Responders and the broker serve until interrupted, so they imply <c>-k</c>.
+    /// </summary>
     private static DotcatOptions BindService(DotcatCommand cli, ParseResult parse, DotcatOptions options)
     {
         string? respond = parse.GetValue(cli.Respond), exec = parse.GetValue(cli.Exec), shell = parse.GetValue(cli.ShellExec);
