@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Dotcat.Cli;
 using Dotcat.Diagnostics;
@@ -36,8 +37,20 @@ internal static class Program
     {
         // Done beside the parse, on another core where there is one: the first pooled await of the relay
         // (PoolingAsyncValueTaskMethodBuilder) times how fast this machine reads its processor number, some 0.2 ms of
-        // CPU (perf) that otherwise sits between the connection and its first byte.
-        ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.GetCurrentProcessorId(), null);
+        // CPU (perf) that otherwise sits between the connection and its first byte; and the first socket starts the
+        // runtime's socket engine and its epoll thread, which a throwaway socket does here instead of the connect.
+        ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+        {
+            Thread.GetCurrentProcessorId();
+            try
+            {
+                new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).Dispose();
+            }
+            catch (SocketException)
+            {
+                // No IPv4 here: the run's own first socket starts the engine.
+            }
+        }, null);
         using var cancel = new CancellationTokenSource();
         using var signals = new Signals(cancel);
         int exitCode = await RunAsync(args, DotcatConsole.FromProcess(), cancel.Token);

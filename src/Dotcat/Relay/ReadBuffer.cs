@@ -11,11 +11,12 @@ namespace Dotcat.Relay;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The pool is dotcat's own, one stack per size shared by every thread, not <see cref="ArrayPool{T}.Shared"/>: that
-/// one keeps a buffer per thread, and a relay's reads resume on whichever thread-pool thread the socket engine picks,
-/// so a 2 GiB transfer ended up with a 1 MiB buffer cached on each of them (a listener's peak RSS grew with the
-/// amount received, 11.8 MiB for 256 MiB and 12.3-14.6 for 2 GiB; bench/run.sh memory). Here a buffer given back is
-/// the next one taken, whichever thread takes it; the pool keeps at most <see cref="Kept"/> of each size.
+/// The pool is dotcat's own (<see cref="BufferPool"/>: unzeroed buffers, one stack per size shared by every thread),
+/// not <see cref="ArrayPool{T}.Shared"/>: that one keeps a buffer per thread, and a relay's reads resume on whichever
+/// thread-pool thread the socket engine picks, so a 2 GiB transfer ended up with a 1 MiB buffer cached on each of them
+/// (a listener's peak RSS grew with the amount received, 11.8 MiB for 256 MiB and 12.3-14.6 for 2 GiB; bench/run.sh
+/// memory). Here a buffer given back is the next one taken, whichever thread takes it; the pool keeps at most
+/// <see cref="Kept"/> of each size.
 /// </para>
 /// <para>
 /// A buffer whose read or write was abandoned (cancelled, failed) is dropped, never given back: a blocked read of a
@@ -29,7 +30,7 @@ internal sealed class ReadBuffer(int fullSize)
     /// <summary>Buffers of each size the pool keeps (one session reads into at most three at once).</summary>
     private const int Kept = 4;
 
-    private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: Kept);
+    private static readonly BufferPool s_pool = new(Kept);
 
     private byte[]? _array;
     private int _size = Math.Min(InitialSize, fullSize);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Dotcat.Relay;
 
@@ -17,8 +16,8 @@ internal sealed class WatchedStream(Stream inner) : ForwardingStream(inner)
     private const int ReadAheadSize = 128 * 1024, GatherSize = 256 * 1024;
 
     // Pools of their own, shared by every thread, for the reason ReadBuffer gives (the shared one caches per thread).
-    private static readonly ArrayPool<byte> s_aheadPool = ArrayPool<byte>.Create(ReadAheadSize, maxArraysPerBucket: 8);
-    private static readonly ArrayPool<byte> s_gatherPool = ArrayPool<byte>.Create(GatherSize, maxArraysPerBucket: 8);
+    private static readonly BufferPool s_aheadPool = new(keptPerSize: 8);
+    private static readonly BufferPool s_gatherPool = new(keptPerSize: 8);
 
     private readonly byte[] _first = new byte[FirstBytesKept];
     private readonly SemaphoreSlim _turn = new(1, 1);
