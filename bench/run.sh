@@ -22,6 +22,8 @@
 #   ECHO_SECS=5      seconds per echo load point (after a 0.5 s warm-up)
 #   UDP_PPS=0        UDP sender rate in datagrams/s (0 = as fast as it can, the default)
 #   TIMEOUT=120      seconds any one transfer may take before it is killed and reported n/a
+#   HF_RUNS=30 HF_ROUNDS=5   hyperfine runs per command per round, and rounds (startup, roundtrip); every tool runs
+#                    in each round and the ratios are the median of the rounds' own
 #   BENCH_TMP=/tmp/dotcat-bench   where the 2 GiB test file is cached and logs go
 #   DOTCAT_BIN=...   use this dotcat binary instead of publishing src/Dotcat (skips the native build)
 #   DOTCAT_R2R_BIN=...  likewise for the ReadyToRun reference build (skips that build)
@@ -411,26 +413,44 @@ for x in json.load(open(sys.argv[1]))["results"]:
     print("%s\t%.2f\t%.2f\t%.2f" % (x["command"], x["median"]*1e3, x["mean"]*1e3, x["stddev"]*1e3))' "$1"
 }
 
-# hyperfine_table TITLE BASE_NAME NAME=COMMAND...: one hyperfine run of every command, side by side; a Markdown table
-# of median and mean ± σ, with the ratio to BASE_NAME. Commands that exit non-zero still count (-i): nc -h does.
-# HF_EXTRA: more hyperfine options (-N: no intermediate shell, for commands that need none).
+# hyperfine_table TITLE BASE_NAME NAME=COMMAND...: every command side by side, in HF_ROUNDS rounds (default 5) of one
+# hyperfine run each, so that a drift of the machine reaches every tool alike; a Markdown table of the median over the
+# rounds of each round's median and mean ± σ, and of each round's ratio to BASE_NAME. Commands that exit non-zero
+# still count (-i): nc -h does. HF_EXTRA: more hyperfine options (-N: no intermediate shell, for commands that need
+# none).
 HF_EXTRA=()
 hyperfine_table() {
-    local title=$1 base=$2 json=$WORK/hyperfine.json name med mean sd basemed=n/a
+    local title=$1 base=$2 json=$WORK/hyperfine.json rows=$WORK/hyperfine-rounds.tsv name med mean sd rel round
+    local rounds=${HF_ROUNDS:-5} ok=1
     shift 2
     local -a hf=(hyperfine --warmup 3 --runs "${HF_RUNS:-30}" -i --export-json "$json" --style basic "${HF_EXTRA[@]}") names=() cmds=()
     local pair
     for pair in "$@"; do names+=("${pair%%=*}") cmds+=("${pair#*=}"); hf+=(-n "${pair%%=*}" "${pair#*=}"); done
-    md "### $title (hyperfine, 3 warm-up + ${HF_RUNS:-30} runs, one run side by side)"
+    md "### $title (hyperfine, $rounds rounds of 3 warm-up + ${HF_RUNS:-30} runs, every tool in each round; medians over the rounds)"
     md ""
-    md "| what | median ms | mean ± σ ms | vs $base |"
+    md "| what | median ms | mean ± σ ms | vs $base (median of the rounds' ratios) |"
     md "|---|---:|---:|---:|"
-    if ((${#cmds[@]})) && timeout 600 "${hf[@]}" >&2 2>>"$LOG"; then
-        while IFS=$'\t' read -r name med mean sd; do [[ $name == "$base" ]] && basemed=$med; done < <(hyperfine_rows "$json")
-        while IFS=$'\t' read -r name med mean sd; do
-            md "| $name | $med | $mean ± $sd | $(ratio "$med" "$basemed") |"
-            say "  $name: $med ms"
-        done < <(hyperfine_rows "$json")
+    : >"$rows"
+    ((${#cmds[@]})) || ok=
+    for ((round = 0; round < rounds && ok; round++)); do
+        timeout 600 "${hf[@]}" >&2 2>>"$LOG" || { ok=; break; }
+        hyperfine_rows "$json" | sed "s/^/$round\t/" >>"$rows"
+    done
+    if [[ -n $ok ]]; then
+        while IFS=$'\t' read -r name med mean sd rel; do
+            md "| $name | $med | $mean ± $sd | $rel |"
+            say "  $name: $med ms ($rel)"
+        done < <(python3 -c 'import statistics, sys
+rounds = {}
+for line in open(sys.argv[1]):
+    r, name, med, mean, sd = line.rstrip("\n").split("\t")
+    rounds.setdefault(name, []).append((int(r), float(med), float(mean), float(sd)))
+base = {r: med for r, med, _, _ in rounds.get(sys.argv[2], [])}
+for name, runs in rounds.items():
+    ratios = [med / base[r] for r, med, _, _ in runs if base.get(r)]
+    rel = "%.2f×" % statistics.median(ratios) if ratios else "n/a"
+    print("%s\t%.2f\t%.2f\t%.2f\t%s" % (name, statistics.median(m for _, m, _, _ in runs),
+        statistics.median(m for _, _, m, _ in runs), statistics.median(s for _, _, _, s in runs), rel))' "$rows" "$base")
     else
         say "  n/a (hyperfine failed or nothing to run)"
         for name in "${names[@]}"; do md "| $name | n/a | n/a | n/a |"; done
@@ -442,8 +462,8 @@ section_startup() {
     say "startup: hyperfine --version of every tool, and an empty .NET console app"
     local -a c=()
     have dotcat && c+=("dotcat --version=$DOTCAT --version")
-    have dotcat-r2r && c+=("dotcat R2R --version=$DOTCAT_R2R --version")
     have nc && c+=("nc.openbsd -h=nc.openbsd -h")
+    have dotcat-r2r && c+=("dotcat R2R --version=$DOTCAT_R2R --version")
     have socat && c+=("socat -V=socat -V")
     have ncat && c+=("ncat --version=ncat --version")
     [[ -x $EMPTY ]] && c+=("empty .NET app (JIT)=$EMPTY")
@@ -478,7 +498,8 @@ section_roundtrip() {
         kill_wait "$spid"
         return
     fi
-    for tool in dotcat dotcat-r2r nc ncat socat; do
+    # nc.openbsd right after dotcat: the ratio is theirs, and the slow rows (R2R, ncat) would put seconds between them.
+    for tool in dotcat nc dotcat-r2r ncat socat; do
         have "$tool" || continue
         case $tool in
             dotcat) cmd="$DOTCAT 127.0.0.1 $port" ;;
